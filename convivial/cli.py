@@ -1,0 +1,277 @@
+"""The command line: each command a thin adapter over one library call.
+
+Exit codes: 0 success, 1 bad input or usage (one-line reason on stderr), 2 internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+from convivial import __version__
+from convivial.importer import FileImport, ImportFailed, import_files
+from convivial.metrics import UnknownTeam, build_reports
+from convivial.report.render import render_html, render_json, render_text
+from convivial.sources import SourceError, source_names
+from convivial.workspace import TeamConfig, Workspace, WorkspaceError, parse_account
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="convivial",
+    help="Has your social media built a community, or only an audience?",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+_PROGRESS_FROM_BYTES = 5 << 20
+"""Files smaller than this import in a moment; no progress bar for them."""
+
+
+class BadInput(Exception):
+    """Bad input or usage: exit 1 with this one-line message."""
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+WorkspaceOption = Annotated[
+    Path | None,
+    typer.Option(
+        "-w",
+        "--workspace",
+        help="Workspace folder (default: $CONVIVIAL_WORKSPACE, else the current folder).",
+    ),
+]
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    workspace: WorkspaceOption = None,
+    version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False,
+) -> None:
+    if version:
+        out.print(f"convivial {__version__}")
+        raise typer.Exit()
+    ctx.obj = Workspace.locate(workspace)
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    team: Annotated[str | None, typer.Option(help="Team (business) name.")] = None,
+    brand: Annotated[
+        list[str] | None, typer.Option(help="Official account, PLATFORM:HANDLE (repeatable).")
+    ] = None,
+    staff: Annotated[
+        list[str] | None, typer.Option(help="Staff member's account, PLATFORM:HANDLE.")
+    ] = None,
+    timezone: Annotated[str | None, typer.Option(help="Time zone, e.g. Europe/Amsterdam.")] = None,
+    hours: Annotated[str | None, typer.Option(help='Business hours, e.g. "Mon-Fri 09:00-18:00".')] = None,
+) -> None:
+    """Create a workspace: convivial.toml and convivial.duckdb."""
+    ws: Workspace = ctx.obj
+    if (brand or staff) and not team:
+        raise BadInput("--brand and --staff need --team NAME")
+    teams = []
+    if team:
+        teams.append(
+            TeamConfig(
+                team,
+                tuple(parse_account(b) for b in brand or []),
+                tuple(parse_account(s) for s in staff or []),
+                timezone,
+                hours,
+            )
+        )
+    ws.init(teams)
+    out.print(f"Workspace ready in {ws.root} ({ws.config_path.name}, {ws.store_path.name}).")
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help=f"One of: {', '.join(source_names())}.")],
+    paths: Annotated[list[Path], typer.Argument(help="Files (or export folders) to import.")],
+    team: Annotated[str | None, typer.Option(help="Team for a source whose owner is the brand.")] = None,
+    strict: Annotated[bool, typer.Option(help="Fail on the first bad row; write nothing.")] = False,
+) -> None:
+    """Import files into the workspace; bad rows are kept aside in `rejects`."""
+    ws = _workspace(ctx)
+    if source not in source_names():
+        raise BadInput(f"unknown source {source!r}; known sources: {', '.join(source_names())}")
+    with ws.open_store() as store, _ImportProgress(paths) as progress:
+        results = import_files(
+            store, source, paths, team=team, strict=strict, progress=progress.update
+        )
+    for result in results:
+        _print_import(result)
+
+
+@app.command()
+def teams(ctx: typer.Context) -> None:
+    """List the teams and how many brand and staff accounts each has."""
+    with _workspace(ctx).open_store() as store:
+        rows = store.teams()
+    if not rows:
+        out.print("No teams yet: `convivial init --team NAME --brand PLATFORM:HANDLE`.")
+    for name, origin, brands, staff in rows:
+        out.print(f"{name}  ({brands} brand, {staff} staff; from {origin})")
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
+    since: Annotated[datetime | None, typer.Option(help="Window start (UTC).")] = None,
+    until: Annotated[datetime | None, typer.Option(help="Window end, exclusive (UTC).")] = None,
+    format: Annotated[Format, typer.Option("--format", help="text, json or html.")] = Format.text,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file.")] = None,
+) -> None:
+    """The report: per team, over a window (default: 90 days to the latest event)."""
+    ws = _workspace(ctx)
+    with ws.open_store() as store:
+        reports = build_reports(
+            store, team=team, window_days=ws.config().window_days, since=since, until=until
+        )
+    if format is Format.text and output is None:
+        render_text(reports, out)
+        return
+    if format is Format.text:
+        raise BadInput("text goes to the terminal; use --format json or html with -o")
+    body = render_json(reports, one_team=team is not None) if format is Format.json else render_html(reports)
+    if output is None:
+        sys.stdout.write(body + "\n")
+    else:
+        output.write_text(body, encoding="utf-8")
+        err.print(f"Wrote {output}")
+
+
+@app.command()
+def demo(
+    directory: Annotated[Path, typer.Argument(help="Where to build the demo workspace.")] = Path(
+        "convivial-demo"
+    ),
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same community.")] = 7,
+    scale: Annotated[int | None, typer.Option(help="Make about this many events.")] = None,
+) -> None:
+    """Generate a realistic small-business community, import it, and report on it."""
+    from convivial import synth
+
+    data = synth.generate(directory / "data", seed=seed, scale=scale)
+    ws = Workspace(directory)
+    t = data.team
+    ws.init([TeamConfig(t.name, t.brand, t.staff, t.timezone, t.hours)])
+    with ws.open_store() as store, _ImportProgress(list(data.files)) as progress:
+        results = import_files(store, "csv", data.files, progress=progress.update)
+    for result in results:
+        _print_import(result)
+    with ws.open_store() as store:
+        reports = build_reports(store, window_days=ws.config().window_days)
+    render_text(reports, out)
+    html = directory / "report.html"
+    html.write_text(render_html(reports), encoding="utf-8")
+    out.print(f"Wrote {html}")
+
+
+def _workspace(ctx: typer.Context) -> Workspace:
+    ws: Workspace = ctx.obj
+    ws.config()
+    return ws
+
+
+def _print_import(result: FileImport) -> None:
+    r = result.record
+    if result.already_imported:
+        out.print(f"{result.path}: already imported on {r.finished_at:%Y-%m-%d %H:%M}; nothing to do.")
+        return
+    out.print(
+        f"{result.path}: {r.rows_read:,} rows read: {r.messages_added:,} messages,"
+        f" {r.interactions_added:,} interactions, {r.follows_added:,} follows,"
+        f" {r.accounts_added:,} accounts added."
+    )
+    if r.rejects:
+        where = "; ".join(f"line {line}: {reason}" for line, reason in result.first_rejects[:3])
+        more = f" (and {r.rejects - 3:,} more)" if r.rejects > 3 else ""
+        err.print(
+            f"[yellow]{r.rejects:,} bad rows kept aside in the rejects table[/yellow]:"
+            f" {where}{more}", highlight=False
+        )
+
+
+class _RowsPerSecond(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        rows = int(task.fields.get("rows", 0))
+        rate = rows / task.elapsed if task.elapsed else 0.0
+        return Text(f"{rows:,} rows, {rate:,.0f}/s", style="progress.data.speed")
+
+
+class _ImportProgress:
+    """A Rich progress bar per file, shown only for files that take more than a moment."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        big = any(p.is_file() and p.stat().st_size >= _PROGRESS_FROM_BYTES for p in paths)
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            _RowsPerSecond(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+            disable=not big,
+        )
+        self._tasks: dict[Path, int] = {}
+
+    def __enter__(self) -> _ImportProgress:
+        self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.__exit__(None, None, None)
+
+    def update(self, path: Path, done: int, total: int, rows: int) -> None:
+        if path not in self._tasks:
+            self._tasks[path] = self._progress.add_task(path.name, total=total or None)
+        self._progress.update(self._tasks[path], completed=done, rows=rows)
+
+
+def main() -> None:
+    """Run the app with the exit-code contract."""
+    try:
+        app(standalone_mode=False)
+    except (BadInput, ImportFailed, SourceError, WorkspaceError, UnknownTeam) as exc:
+        err.print(f"convivial: {exc}", markup=False, highlight=False)
+        sys.exit(1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(1)
+    except typer.TyperException as exc:
+        err.print(f"convivial: {exc.format_message()}", markup=False, highlight=False)
+        sys.exit(1)
+    except Exception as exc:  # an internal error: say so, briefly, and exit 2
+        err.print(f"convivial: internal error: {type(exc).__name__}: {exc}", markup=False)
+        sys.exit(2)

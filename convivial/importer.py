@@ -1,0 +1,112 @@
+"""Importing files: the one path every file takes into the store, the demo's included.
+
+`import_files` hashes each file, skips bytes already imported by the same source, streams the
+source's batches into one transaction per file, and under `strict` stops at the first bad row
+with `file:line: reason` and nothing written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from convivial.sources import Source, SourceError, SourceOptions, get_source
+from convivial.store import ImportRecord, Store
+
+__all__ = ["FileImport", "ImportFailed", "import_file", "import_files"]
+
+Progress = Callable[[Path, int, int, int], None]
+"""Called with (file, bytes done, bytes in all, rows done) as an import goes."""
+
+
+class ImportFailed(Exception):
+    """A file could not be imported; nothing of it was written. The message is one line."""
+
+
+@dataclass(frozen=True)
+class FileImport:
+    """What importing one file did."""
+
+    path: Path
+    record: ImportRecord
+    already_imported: bool
+    first_rejects: list[tuple[int | None, str]]
+    """Up to ten (line, reason) of the rejected rows, to show."""
+
+
+def import_files(
+    store: Store,
+    source_name: str,
+    paths: Iterable[Path],
+    *,
+    team: str | None = None,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> list[FileImport]:
+    """Import each path in turn; a failing file raises before later ones are read."""
+    source = get_source(source_name, SourceOptions(team=team))
+    return [
+        import_file(store, source_name, p, strict=strict, progress=progress, source=source)
+        for p in paths
+    ]
+
+
+def import_file(
+    store: Store,
+    source_name: str,
+    path: Path,
+    *,
+    strict: bool = False,
+    progress: Progress | None = None,
+    source: Source | None = None,
+) -> FileImport:
+    """Import one file (or folder export) in one transaction."""
+    reader = source if source is not None else get_source(source_name)
+    if not path.exists():
+        raise ImportFailed(f"{path}: no such file or folder")
+    size = _size(path)
+    digest = _sha256(path)
+    earlier = store.find_import(source_name, digest)
+    if earlier is not None:
+        return FileImport(path, earlier, True, [])
+    shown: list[tuple[int | None, str]] = []
+    try:
+        with store.begin_import(source_name, reader.version, str(path), digest) as writer:
+            for batch in reader.read(path):
+                if strict and batch.rejects:
+                    first = min(batch.rejects, key=lambda r: r.line or 0)
+                    raise ImportFailed(f"{path}:{first.line}: {first.reason}")
+                shown.extend((r.line, r.reason) for r in batch.rejects[: 10 - len(shown)])
+                writer.write(batch)
+                if progress is not None:
+                    progress(path, batch.progress, size, writer.rows_read)
+            if writer.rows_read == 0:
+                raise ImportFailed(f"{path}: no rows to import (only a header?)")
+            import_id = writer.import_id
+    except SourceError as exc:
+        raise ImportFailed(str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
+    record = next(r for r in store.imports() if r.import_id == import_id)
+    return FileImport(path, record, False, sorted(shown, key=lambda s: s[0] or 0))
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size
+
+
+def _sha256(path: Path) -> str:
+    """The hash of a file, or of a folder's files in name order."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        if path.is_dir():
+            digest.update(str(file.relative_to(path)).encode())
+        with file.open("rb") as handle:
+            while chunk := handle.read(8 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()

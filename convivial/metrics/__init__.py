@@ -1,0 +1,37 @@
+"""Metrics: computed once, here, exactly as METRICS.md defines them; presenters only render."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from convivial.metrics.counts import counts
+from convivial.metrics.scope import team_scope
+from convivial.metrics.window import Window, default_window
+from convivial.report.model import TeamReport
+from convivial.store import Store
+
+__all__ = ["UnknownTeam", "Window", "build_reports"]
+
+
+class UnknownTeam(Exception):
+    """The asked-for team is not in the workspace. The message is one line."""
+
+
+def build_reports(
+    store: Store,
+    *,
+    team: str | None = None,
+    window_days: int = 90,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[TeamReport]:
+    """One report per team (or for the one named), over the same window."""
+    names = [name for name, *_ in store.teams()]
+    if team is not None:
+        if team not in names:
+            known = ", ".join(names[:10]) or "none yet"
+            raise UnknownTeam(f"no team {team!r} in this workspace (teams: {known})")
+        names = [team]
+    con = store.ibis()
+    window = default_window(con, window_days, since, until)
+    return [TeamReport(name, window, counts(team_scope(con, name, window))) for name in names]

@@ -1,0 +1,55 @@
+"""The window every metric is computed over (METRICS.md, "Window")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+__all__ = ["Window", "default_window"]
+
+
+@dataclass(frozen=True)
+class Window:
+    """The half-open interval [start, end) in UTC."""
+
+    start: datetime
+    end: datetime
+
+    def as_json(self) -> dict[str, str]:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+def default_window(
+    con: Any,
+    days: int,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Window:
+    """`days` days ending at the latest event in the workspace (not the wall clock).
+
+    The end is just after the latest message, interaction or follow, so that event is inside.
+    `since` and `until` override either bound.
+    """
+    latest = [
+        con.table(name)[column].max().execute()
+        for name, column in (
+            ("messages", "created_at"),
+            ("interactions", "created_at"),
+            ("follows", "followed_at"),
+        )
+    ]
+    known = [_as_datetime(t) for t in latest if t is not None and str(t) != "NaT"]
+    end = until or ((max(known) + timedelta(microseconds=1)) if known else datetime(1970, 1, 1))
+    start = since or end - timedelta(days=days)
+    return Window(start, end)
+
+
+def _as_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    to_pydatetime = getattr(value, "to_pydatetime", None)
+    if to_pydatetime is None:
+        raise TypeError(f"not a time: {value!r}")
+    result: datetime = to_pydatetime().replace(tzinfo=None)
+    return result

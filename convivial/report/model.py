@@ -1,0 +1,31 @@
+"""The one Report object that every presenter renders (terminal, JSON, HTML)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from convivial.metrics.window import Window
+
+__all__ = ["TeamReport"]
+
+
+@dataclass(frozen=True)
+class TeamReport:
+    """One team's results over one window, keyed as METRICS.md spells them."""
+
+    team: str
+    window: Window
+    metrics: dict[str, Any]
+    network: dict[str, Any] = field(default_factory=dict)
+    lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON contract: {"team", "window": {"start", "end"}, "metrics", "network", "lists"}."""
+        return {
+            "team": self.team,
+            "window": self.window.as_json(),
+            "metrics": self.metrics,
+            "network": self.network,
+            "lists": self.lists,
+        }

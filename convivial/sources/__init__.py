@@ -1,0 +1,25 @@
+"""Sources: one module per kind of file, behind a registry (see `base`)."""
+
+from convivial.sources import generic, twcs, x_archive
+from convivial.sources.base import (
+    Batch,
+    Reject,
+    Source,
+    SourceError,
+    SourceOptions,
+    get_source,
+    source_names,
+)
+
+__all__ = [
+    "Batch",
+    "Reject",
+    "Source",
+    "SourceError",
+    "SourceOptions",
+    "generic",
+    "get_source",
+    "source_names",
+    "twcs",
+    "x_archive",
+]

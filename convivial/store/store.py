@@ -1,0 +1,224 @@
+"""The DuckDB store: the one owner of connections, migrations and bulk writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+import ibis
+import pyarrow as pa
+
+from convivial.store.writer import ImportWriter
+
+__all__ = ["MIGRATIONS", "ImportRecord", "Store", "TeamAccounts"]
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    folder = resources.files("convivial.store") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            version, _, name = entry.name.removesuffix(".sql").partition("_")
+            found.append((int(version), name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+MIGRATIONS = _migrations()
+"""(version, name, sql) of every schema migration, in order."""
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """Provenance of one imported file."""
+
+    import_id: int
+    source: str
+    source_version: str
+    file: str
+    sha256: str
+    finished_at: datetime
+    rows_read: int
+    accounts_added: int
+    messages_added: int
+    interactions_added: int
+    follows_added: int
+    rejects: int
+
+
+@dataclass(frozen=True)
+class TeamAccounts:
+    """A team's host accounts as written in the configuration: PLATFORM:HANDLE or PLATFORM:ID."""
+
+    name: str
+    brand: tuple[str, ...]
+    staff: tuple[str, ...]
+
+
+class Store:
+    """A convivial.duckdb file, migrated to the current schema on open."""
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.path = path
+        self._con = duckdb.connect(str(path), read_only=read_only)
+        self._con.execute("SET TimeZone = 'UTC'")
+        if not read_only:
+            self.migrate()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._con.close()
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        exists = self._con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+        ).fetchone()
+        if not exists or not exists[0]:
+            return 0
+        row = self._con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def migrate(self) -> None:
+        """Apply every migration newer than the database, each in its own transaction."""
+        self._con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations"
+            " (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+        )
+        current = self.schema_version()
+        for version, name, sql in MIGRATIONS:
+            if version <= current:
+                continue
+            self._con.execute("BEGIN TRANSACTION")
+            try:
+                self._con.execute(sql)
+                self._con.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                    [version, name, _now()],
+                )
+                self._con.execute("COMMIT")
+            except BaseException:
+                self._con.execute("ROLLBACK")
+                raise
+
+    # -- teams ------------------------------------------------------------------------------
+
+    def sync_config_teams(self, teams: Sequence[TeamAccounts]) -> None:
+        """Make the configured teams and their accounts what the store holds for them."""
+        self._con.execute("BEGIN TRANSACTION")
+        try:
+            for team in teams:
+                self._con.execute(
+                    "INSERT INTO teams VALUES (?, 'config') ON CONFLICT DO UPDATE SET origin = 'config'",
+                    [team.name],
+                )
+                self._con.execute("DELETE FROM team_accounts WHERE team = ?", [team.name])
+                for role, refs in (("brand", team.brand), ("staff", team.staff)):
+                    for ref in refs:
+                        platform, _, account = ref.partition(":")
+                        self._con.execute(
+                            "INSERT INTO team_accounts VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                            [team.name, platform, account.lstrip("@"), role],
+                        )
+            self._con.execute("COMMIT")
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+
+    def teams(self) -> list[tuple[str, str, int, int]]:
+        """(team, origin, brand accounts, staff accounts), by name."""
+        rows = self._con.execute(
+            """SELECT t.team, t.origin,
+                      count(*) FILTER (WHERE ta.role = 'brand'),
+                      count(*) FILTER (WHERE ta.role = 'staff')
+               FROM teams t LEFT JOIN team_accounts ta USING (team)
+               GROUP BY ALL ORDER BY t.team"""
+        ).fetchall()
+        return [(str(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+    # -- imports ----------------------------------------------------------------------------
+
+    def find_import(self, source: str, sha256: str) -> ImportRecord | None:
+        """The earlier import of the same bytes by the same source, if any."""
+        rows = self._con.execute(
+            f"SELECT {_IMPORT_COLUMNS} FROM imports WHERE source = ? AND sha256 = ?"
+            " ORDER BY import_id LIMIT 1",
+            [source, sha256],
+        ).fetchall()
+        return ImportRecord(*rows[0]) if rows else None
+
+    def imports(self) -> list[ImportRecord]:
+        rows = self._con.execute(
+            f"SELECT {_IMPORT_COLUMNS} FROM imports ORDER BY import_id"
+        ).fetchall()
+        return [ImportRecord(*r) for r in rows]
+
+    def rejects(self, import_id: int | None = None) -> list[tuple[str, int | None, str, str]]:
+        """(file, line, reason, raw) of the rejected rows, of one import or all."""
+        where = "WHERE import_id = ?" if import_id is not None else ""
+        params = [import_id] if import_id is not None else []
+        rows = self._con.execute(
+            f"SELECT file, line, reason, raw FROM rejects {where} ORDER BY import_id, line",
+            params,
+        ).fetchall()
+        return [(str(r[0]), r[1], str(r[2]), str(r[3])) for r in rows]
+
+    @contextmanager
+    def begin_import(
+        self, source: str, source_version: str, file: str, sha256: str
+    ) -> Iterator[ImportWriter]:
+        """One transaction for one file: commits when the block ends, rolls back on error."""
+        self._con.execute("BEGIN TRANSACTION")
+        try:
+            writer = ImportWriter(self._con, source, source_version, file, sha256, _now())
+            yield writer
+            writer.finish(_now())
+            self._con.execute("COMMIT")
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+
+    # -- readers ----------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """Rows per data table."""
+        out = {}
+        for name in ("accounts", "messages", "interactions", "follows", "teams", "rejects"):
+            row = self._con.execute(f"SELECT count(*) FROM {name}").fetchone()
+            out[name] = int(row[0]) if row else 0
+        return out
+
+    def arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        """A query's result as Arrow, for tests and exports."""
+        return self._con.execute(sql, list(params)).fetch_arrow_table()
+
+    def ibis(self) -> Any:
+        """An Ibis backend over this store, for metrics."""
+        return ibis.duckdb.from_connection(self._con)
+
+
+_IMPORT_COLUMNS = (
+    "import_id, source, source_version, file, sha256, finished_at, rows_read, accounts_added,"
+    " messages_added, interactions_added, follows_added, rejects"
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
