@@ -65,12 +65,12 @@ SLIP_DAY = DAYS - 36  # slipping core members say nothing from this day on
 NEWCOMERS_FROM = 92  # newcomers' first messages fall in the last 90 days
 CAMPAIGNS = ((55, 85), (140, 176))  # days of the summer sale and the autumn service week
 
-CIRCLE_SIZE = 10  # core members who talk among themselves, on one platform
-SLIPPING_PER_CIRCLE = 2
-THREADS_PER_WEEK = 3  # member threads per circle
+CIRCLE_SIZE = 7  # core members who talk among themselves, on one platform
+SLIPPING_PER_CIRCLE = 1
+THREADS_PER_WEEK = 2  # member threads per circle
 UNANSWERED = 0.2
-DEFLECTED = 0.08
-DEFAULT_EVENTS = 7_000  # events of the default demo, measured; `scale` is relative to it
+DEFLECTED = 0.2  # of problems
+DEFAULT_EVENTS = 6_500  # about the events of the default demo; `scale` multiplies its sizes
 
 COLUMNS = {
     "accounts": (
@@ -155,15 +155,22 @@ WORDS = {
     ),
     "weekday": ("Saturday", "Sunday", "Thursday", "Wednesday"),
     "product": (
-        "Brooks saddle", "Ortlieb pannier", "Abus lock", "LED light set", "rain cape", "kids' helmet",
+        "Brooks saddle", "Ortlieb pannier", "Abus lock", "LED light set", "rain cape",
+        "kids' helmet",
     ),
 }  # fmt: skip
-NUMBERS = {"order": (10_000, 99_999), "km": (25, 140), "days": (4, 16), "price": (9, 149)}
+NUMBERS = {
+    "order": (10_000, 99_999),
+    "km": (25, 140),
+    "days": (4, 16),
+    "price": (9, 149),
+    "count": (8, 30),
+}
 
 RIDE_POSTS = (
     "Sunday loop to {place} was glorious. {km} km, one flat, zero regrets 🚴",
-    "Who's up for an early ride to {place} on {weekday}? Leaving 7:30 from {shop}, coffee stop "
-    "on the way.",
+    "Who's up for an early ride to {place} on {weekday}? Leaving 7:30 from the shop, coffee "
+    "stop on the way.",
     "New {part} fitted, and wow, what a difference.\nShould have done this years ago.",
     'Question for the group: {part} recommendations for long rides? Mine is "fine" until km 60.',
     "Headwind all the way to {place}, headwind all the way back. How, Netherlands, how?! 😤",
@@ -225,19 +232,13 @@ SEE_YOU = (
     "Noted, we'll wait for you!",
     "Perfect, bring a rain jacket just in case.",
 )
-REQUESTS = (
+# Customer requests, each with the answers that help.
+QUESTIONS = (
     (
         "{shop} do you have {size} tubes in stock?",
         (
             "Yes, plenty of {size} tubes in stock, see you soon!",
             "We do, about a dozen left. We're open until 18:00.",
-        ),
-    ),
-    (
-        "Hi {shop}, my order #{order} hasn't arrived yet and it's been {days} days. Any news?",
-        (
-            "Sorry about the wait! Order #{order} left us yesterday, you should have it tomorrow.",
-            "So sorry, the courier lost track of it. We've sent a new one today, on us.",
         ),
     ),
     (
@@ -249,28 +250,37 @@ REQUESTS = (
         ("We're open Mon-Fri 9-18 and Sat 10-16. See you soon!",),
     ),
     (
-        "{shop} my brakes are squealing again after last week's service. Not happy 😠",
-        ("That shouldn't happen, sorry! Bring it in and we'll fix it right away, free of charge.",),
-    ),
-    (
         "{shop} can you fit a child seat on a {bike}?",
         ("Yes, on most of them we can. Takes about 30 minutes, no appointment needed.",),
-    ),
-    (
-        'The "waterproof" bag I bought at {shop} leaks. Soaked laptop, great. What now?',
-        ("That's not good enough, sorry. Bring it back and we'll swap it or refund you.",),
     ),
     (
         "{shop} do you rent out cargo bikes for a weekend?",
         ("We do! €45 for the weekend, just reserve one at the counter.",),
     ),
     (
-        "{shop} waited 40 minutes at the workshop today and nobody helped me. Terrible.",
-        ("We're really sorry, it was chaos today. Your next service is on us.",),
-    ),
-    (
         "{shop} any chance you stock {part} for a 2015 {bike}?",
         ("We can order it in, usually 2-3 days. Shall we reserve one for you?",),
+    ),
+)
+PROBLEMS = (  # these the shop sometimes pushes off the public channel
+    (
+        "Hi {shop}, my order #{order} hasn't arrived yet and it's been {days} days. Any news?",
+        (
+            "Sorry about the wait! Order #{order} left us yesterday, you should have it tomorrow.",
+            "So sorry, the courier lost track of it. We've sent a new one today, on us.",
+        ),
+    ),
+    (
+        "{shop} my brakes are squealing again after last week's service. Not happy 😠",
+        ("That shouldn't happen, sorry! Bring it in and we'll fix it right away, free of charge.",),
+    ),
+    (
+        'The "waterproof" bag I bought at {shop} leaks. Soaked laptop, great. What now?',
+        ("That's not good enough, sorry. Bring it back and we'll swap it or refund you.",),
+    ),
+    (
+        "{shop} waited 40 minutes at the workshop today and nobody helped me. Terrible.",
+        ("We're really sorry, it was chaos today. Your next service is on us.",),
     ),
 )
 DEFLECTIONS = (
@@ -281,7 +291,7 @@ DEFLECTIONS = (
 THANKS = (
     "Picked up my bike from {shop} today, rides like new. Thank you!",
     "Shout-out to {shop} for fixing my flat in ten minutes 🙏",
-    "{shop} the new {part} is perfect, thanks for the advice!",
+    "{shop} so happy with the new {part}, thanks for the advice!",
     "Best bike shop in town, no contest. Thanks {shop} ❤️",
 )
 THANKS_REPLIES = ("Glad to hear it! 🙌", "Thanks, that made our day 😊", "Enjoy the ride!")
@@ -347,7 +357,7 @@ ENTRIES = (
 class _Sizes:
     """How much of each planted behaviour to write; the default is the demo."""
 
-    circles: int = 2  # core circles of CIRCLE_SIZE members
+    circles: int = 3  # core circles of CIRCLE_SIZE members
     talkers: int = 150  # members who only talk to the shop
     newcomers: int = 24
     organic: int = 1300  # followers who never write
@@ -387,11 +397,11 @@ class _Cast:
     fans: dict[str, list[str]]
 
     def some_circle(self, rng: random.Random, platform: str, day: int) -> list[str]:
-        """The members of one core circle on `platform` still active a day after `day`."""
+        """The members of one core circle on `platform` active on `day`."""
         circles = self.circles.get(platform)
         if not circles:
             return []
-        return [p.handle for p in rng.choice(circles) if p.until > day + 1]
+        return [p.handle for p in rng.choice(circles) if p.until > day]
 
 
 @dataclass(frozen=True)
@@ -418,10 +428,9 @@ class _Profile:
         )
         last_post = _iso(self.last_post) if self.last_post else ""
         flag = "true" if self.default_avatar else "false"
-        return [
-            self.platform, self.handle, self.handle, self.name, self.bio, avatar, flag, "false",
-            str(self.followers), str(self.following), str(self.posts), _iso(self.created), last_post,
-        ]  # fmt: skip
+        counts = [str(self.followers), str(self.following), str(self.posts)]
+        profile = [self.platform, self.handle, self.handle, self.name, self.bio, avatar, flag]
+        return [*profile, "false", *counts, _iso(self.created), last_post]
 
 
 @dataclass(slots=True)
@@ -481,7 +490,8 @@ class _Writer:
         self.paths = tuple(out_dir / f"{name}.csv" for name in COLUMNS)
         writers = []
         for path, columns in zip(self.paths, COLUMNS.values(), strict=True):
-            writer = csv.writer(files.enter_context(path.open("w", encoding="utf-8", newline="")))
+            file = path.open("w", encoding="utf-8", newline="", buffering=1 << 20)
+            writer = csv.writer(files.enter_context(file))
             writer.writerow(columns)
             writers.append(writer)
         self._accounts, self._messages, self._follows, self._interactions = writers
@@ -515,23 +525,10 @@ class _Writer:
     ) -> None:
         likes = [(actor, at) for actor, at in m.likes if at < END]
         parent, root = (m.parent.id, root) if m.parent else ("", "")
+        counts = [len(likes), children[m.id, False], children[m.id, True]]
         mentions = " ".join(MENTION.findall(m.text))
-        self._messages.writerow(
-            [
-                platform,
-                m.id,
-                m.author,
-                _iso(m.at),
-                m.text,
-                m.kind,
-                parent,
-                root,
-                len(likes),
-                children[m.id, False],
-                children[m.id, True],
-                mentions,
-            ]  # fmt: skip
-        )
+        cells = [platform, m.id, m.author, _iso(m.at), m.text, m.kind, parent, root]
+        self._messages.writerow([*cells, *counts, mentions])
         for actor, at in likes:
             self._interactions.writerow([platform, actor, m.author, "like", _iso(at), m.id])
         if m.author == BRAND or m.author == STAFF.get(platform):
@@ -549,8 +546,6 @@ class _Fill(dict[str, str]):
     def __missing__(self, key: str) -> str:
         if key in NUMBERS:
             value = str(self._rng.randint(*NUMBERS[key]))
-        elif key == "count":
-            value = str(self._rng.randint(8, 30))
         else:
             value = self._rng.choice(WORDS[key])
         self[key] = value
@@ -595,7 +590,10 @@ class _Names:
 
 
 def generate(out_dir: Path, seed: int = 7, scale: int | None = None) -> DemoData:
-    """Write the demo as generic CSV files into `out_dir`; `scale` asks for about that many events."""
+    """Write the demo as generic CSV files into `out_dir`; `scale` asks for about that many events.
+
+    The same seed gives the same bytes. Files are returned in import order, accounts first.
+    """
     rng = random.Random(seed)
     sizes = _Sizes.for_events(scale)
     names = _Names(rng)
@@ -631,9 +629,9 @@ def _local(day: int, hour: float) -> datetime:
     return START + timedelta(days=day, seconds=round((hour - UTC_OFFSET_HOURS) * 3600))
 
 
-def _moment(rng: random.Random, day: int) -> datetime:
-    """A time on `day` when people are online: mostly in the evening."""
-    return _local(day, rng.triangular(7.0, 23.5, 20.0))
+def _moment(rng: random.Random, day: int, peak: float = 20.0) -> datetime:
+    """A time on `day` when people are online, most around `peak` o'clock (the evening)."""
+    return _local(day, rng.triangular(7.0, 23.5, peak))
 
 
 def _later(rng: random.Random, at: datetime, low_minutes: int, high_minutes: int) -> datetime:
@@ -862,8 +860,8 @@ def _core_threads(w: _Writer, rng: random.Random, circle: list[_Person], cast: _
     """Members post about rides; others answer, and the poster answers back."""
     for _ in range(round(THREADS_PER_WEEK * DAYS / 7)):
         day = rng.randrange(DAYS)
-        active = [p.handle for p in circle if p.until > day + 1]
-        starter, *others = rng.sample(active, rng.randint(3, 6))
+        active = [p.handle for p in circle if p.until > day]
+        starter, *others = rng.sample(active, rng.randint(2, 4))
         with w.thread(circle[0].platform) as t:
             text = _fill(rng, rng.choice(RIDE_POSTS), friend=f"@{others[0]}")
             root = t.post(starter, _moment(rng, day), text)
@@ -904,7 +902,7 @@ def _ride_announcements(w: _Writer, rng: random.Random, circle: list[_Person], c
     platform = circle[0].platform
     for week in range(DAYS // 7):
         day = week * 7 + rng.randrange(3)
-        active = [p.handle for p in circle if p.until > day + 1]
+        active = [p.handle for p in circle if p.until > day]
         with w.thread(platform) as t:
             post = t.post(
                 BRAND,
@@ -936,16 +934,18 @@ def _customer(w: _Writer, rng: random.Random, person: _Person, cast: _Cast) -> N
 
 def _request(w: _Writer, rng: random.Random, person: _Person, day: int, cast: _Cast) -> None:
     """A question or complaint: mostly answered within hours, some never, some pushed to DM."""
-    question, answers = rng.choice(REQUESTS)
+    problem = rng.random() < 0.4
+    question, answers = rng.choice(PROBLEMS if problem else QUESTIONS)
     fill = _Fill(rng)
     with w.thread(person.platform) as t:
-        asked = t.post(person.handle, _moment(rng, day), question.format_map(fill))
+        asked = t.post(person.handle, _moment(rng, day, peak=13.0), question.format_map(fill))
         _likes(rng, asked, cast.fans[person.platform], 2)
         roll = rng.random()
         if roll < UNANSWERED:
             return
         author, signature = _host_voice(rng, person.platform)
-        text = rng.choice(DEFLECTIONS) if roll < UNANSWERED + DEFLECTED else rng.choice(answers)
+        deflect = problem and roll < UNANSWERED + DEFLECTED
+        text = rng.choice(DEFLECTIONS if deflect else answers)
         answer = t.reply(
             author, asked, _host_reply_at(rng, asked.at), text.format_map(fill) + signature
         )

@@ -8,7 +8,7 @@ columns, so the two formats accept and reject exactly the same values.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -43,7 +43,7 @@ class RecordKind:
 
     name: str
     key: str
-    """The column only this kind has, which tells a file's kind."""
+    """The column that tells this kind: the first kind whose key a file has is its kind."""
     schema: pa.Schema
     batch_field: str
     required: tuple[str, ...]
@@ -63,6 +63,25 @@ class RecordKind:
 
 
 RECORD_KINDS = (
+    RecordKind(
+        "interaction",
+        "actor_id",
+        INTERACTION_SCHEMA,
+        "interactions",
+        required=("platform", "actor_id", "target_id", "kind", "created_at"),
+        texts=("actor_id", "target_id", "message_id"),
+        times=("created_at",),
+        choices=(("kind", INTERACTION_KINDS),),
+    ),
+    RecordKind(
+        "follow",
+        "follower_id",
+        FOLLOW_SCHEMA,
+        "follows",
+        required=("platform", "follower_id", "followed_id"),
+        texts=("follower_id", "followed_id"),
+        times=("followed_at",),
+    ),
     RecordKind(
         "message",
         "message_id",
@@ -87,26 +106,8 @@ RECORD_KINDS = (
         bools=("default_avatar", "verified"),
         times=("created_at", "last_post_at"),
     ),
-    RecordKind(
-        "follow",
-        "follower_id",
-        FOLLOW_SCHEMA,
-        "follows",
-        required=("platform", "follower_id", "followed_id"),
-        texts=("follower_id", "followed_id"),
-        times=("followed_at",),
-    ),
-    RecordKind(
-        "interaction",
-        "actor_id",
-        INTERACTION_SCHEMA,
-        "interactions",
-        required=("platform", "actor_id", "target_id", "kind", "created_at"),
-        texts=("actor_id", "target_id", "message_id"),
-        times=("created_at",),
-        choices=(("kind", INTERACTION_KINDS),),
-    ),
 )
+
 _BY_NAME = {k.name: k for k in RECORD_KINDS}
 _PLATFORM = r"^[a-z][a-z0-9_-]*$"
 _BATCH_LINES = 50_000
@@ -114,15 +115,13 @@ _BATCH_LINES = 50_000
 
 def kind_of_columns(path: Path, columns: list[str]) -> RecordKind:
     """The record kind a CSV header names, or SourceError saying what is wrong with it."""
-    kinds = [k for k in RECORD_KINDS if k.key in columns]
-    if len(kinds) != 1:
+    kind = _kind_of_keys(columns)
+    if kind is None:
         keys = ", ".join(k.key for k in RECORD_KINDS)
-        found = "several of them" if kinds else "none of them"
         raise SourceError(
-            f"{path}: cannot tell what the rows are: a generic file has exactly one of the"
-            f" columns {keys}, and this one has {found} (see docs/formats.md)"
+            f"{path}: cannot tell what the rows are: a generic file has one of the"
+            f" columns {keys} (see docs/formats.md)"
         )
-    kind = kinds[0]
     unknown = [c for c in columns if c not in kind.columns]
     if unknown:
         raise SourceError(
@@ -130,6 +129,12 @@ def kind_of_columns(path: Path, columns: list[str]) -> RecordKind:
             f" (known: {', '.join(kind.columns)})"
         )
     return kind
+
+
+def _kind_of_keys(keys: Iterable[str]) -> RecordKind | None:
+    """The first kind, in RECORD_KINDS order, whose key column is among `keys`."""
+    present = set(keys)
+    return next((k for k in RECORD_KINDS if k.key in present), None)
 
 
 def convert(
@@ -172,8 +177,8 @@ def convert(
         out[column] = lowered
     if kind.name == "message" and "mentions" in columns:
         cells = pc.fill_null(columns["mentions"], "")
-        out["mentions"] = pc.utf8_lower(
-            pc.split_pattern_regex(pc.utf8_trim(cells, " ,\t\n"), r"[\s,]+")
+        out["mentions"] = pc.split_pattern_regex(
+            pc.utf8_lower(pc.utf8_trim(cells, " ,\t\n")), r"[\s,]+"
         )
         out["mentions"] = pc.if_else(
             pc.equal(pc.utf8_trim_whitespace(cells), ""),
@@ -296,10 +301,10 @@ def _cells(obj: object) -> tuple[str | None, str, dict[str, str | None]]:
         if kind is None:
             return f"unknown type {named!r}; use one of {', '.join(_BY_NAME)}", "", {}
     else:
-        kinds = [k for k in RECORD_KINDS if k.key in fields]
-        if len(kinds) != 1:
+        found = _kind_of_keys(fields)
+        if found is None:
             return "cannot tell the record's kind: give a \"type\" field", "", {}
-        kind = kinds[0]
+        kind = found
     unknown = [k for k in fields if k not in kind.columns]
     if unknown:
         return f"unknown field(s) for a {kind.name}: {', '.join(unknown)}", "", {}

@@ -54,7 +54,7 @@ _DUCK_TYPES = {
 
 
 class ImportWriter:
-    """Stages the batches of one file and merges them into the store when finished."""
+    """Writes the batches of one file; `finish` merges what needs the whole file."""
 
     def __init__(
         self,
@@ -79,21 +79,23 @@ class ImportWriter:
         self.rows_read = 0
         self.rejected = 0
         self.added: dict[str, int] = {}
+        self._before = self._counts()
         for name, schema in _STAGES.items():
             columns = ", ".join(f'"{f.name}" {_DUCK_TYPES[f.type]}' for f in schema)
             con.execute(f"CREATE OR REPLACE TEMP TABLE stage_{name} ({columns})")
 
     def write(self, batch: Batch) -> None:
-        """Stage one batch."""
+        """Stage one batch (temporary tables, which spill to disk when memory runs short)."""
         self.rows_read += batch.rows
         for name in _STAGES:
             data: pa.Table | None = getattr(batch, name)
-            if data is not None and data.num_rows:
-                self._con.register("incoming", data)
-                try:
-                    self._con.execute(f"INSERT INTO stage_{name} BY NAME SELECT * FROM incoming")
-                finally:
-                    self._con.unregister("incoming")
+            if data is None or not data.num_rows:
+                continue
+            self._con.register("incoming", data)
+            try:
+                self._con.execute(f"INSERT INTO stage_{name} BY NAME SELECT * FROM incoming")
+            finally:
+                self._con.unregister("incoming")
         self.write_rejects(batch.rejects)
 
     def write_rejects(self, rejects: list[Reject]) -> None:
@@ -106,12 +108,14 @@ class ImportWriter:
         )
 
     def finish(self, finished_at: datetime) -> None:
-        """Merge what was staged, derive interactions and record the import."""
-        before = self._counts()
-        for statement in _MERGE:
-            self._con.execute(statement.replace("$import", str(self.import_id)))
+        """Merge what was staged, derive threads and interactions, and record the import."""
+        self._run(_NEW_MESSAGES)
+        self._set_roots()
+        self._run(_INSERT_MESSAGES)
+        for statement in (*_MERGE, *_DERIVE):
+            self._run(statement)
         after = self._counts()
-        self.added = {name: after[name] - before[name] for name in after}
+        self.added = {name: after[name] - self._before[name] for name in after}
         self._con.execute(
             "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -130,8 +134,22 @@ class ImportWriter:
                 self.rejected,
             ],
         )
-        for name in _STAGES:
-            self._con.execute(f"DROP TABLE IF EXISTS stage_{name}")
+        for name in (*(f"stage_{n}" for n in _STAGES), *_SCRATCH):
+            self._con.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def _run(self, statement: str) -> None:
+        self._con.execute(statement.replace("$import", str(self.import_id)))
+
+    def _set_roots(self) -> None:
+        """A message's root is its earliest ancestor in the store. Pointer jumping: each step
+        moves every new message to its ancestor's ancestor, so a thread of depth d takes
+        log2(d) steps; a cycle of parents stops after 64."""
+        self._run(_ROOTS_START)
+        for _ in range(64):
+            self._run(_ROOTS_STEP)
+            row = self._con.execute("SELECT count(*) FROM up WHERE moved").fetchone()
+            if not row or not row[0]:
+                break
 
     def _counts(self) -> dict[str, int]:
         out = {}
@@ -140,6 +158,46 @@ class ImportWriter:
             out[name] = int(row[0]) if row else 0
         return out
 
+
+_SCRATCH = ("new_messages", "up", "touched", "refs", "resolved")
+
+_NEW_MESSAGES = f"""
+CREATE OR REPLACE TEMP TABLE new_messages AS
+SELECT key AS message_key, platform, platform || ':' || author_id AS author_key, created_at,
+       text,
+       CASE WHEN parent_id IS NOT NULL THEN platform || ':' || parent_id END AS parent_key,
+       CASE WHEN root_id IS NOT NULL THEN platform || ':' || root_id END AS root_key,
+       COALESCE(kind, CASE WHEN parent_id IS NOT NULL THEN 'reply' ELSE 'post' END) AS kind,
+       COALESCE(is_public, true) AS is_public, likes, shares, replies,
+       list_transform(
+           COALESCE(mentions, regexp_extract_all(COALESCE(text, ''), '{MENTION_PATTERN}', 1)),
+           lambda m: lower(ltrim(m, '@'))) AS mentions
+FROM (SELECT platform || ':' || message_id AS key, * FROM stage_messages) AS s
+WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.message_key = s.key)
+QUALIFY row_number() OVER (PARTITION BY key ORDER BY line) = 1
+"""
+"""The file's messages that the store does not hold yet, keyed, each once."""
+
+_ROOTS_START = """
+CREATE OR REPLACE TEMP TABLE up AS
+SELECT message_key, parent_key AS cur, true AS moved FROM new_messages
+WHERE root_key IS NULL AND parent_key IS NOT NULL
+"""
+_ROOTS_STEP = """
+CREATE OR REPLACE TEMP TABLE up AS
+SELECT a.message_key, COALESCE(b.cur, a.cur) AS cur, b.message_key IS NOT NULL AS moved
+FROM up a LEFT JOIN up b ON b.message_key = a.cur
+"""
+
+_INSERT_MESSAGES = """
+INSERT INTO messages
+SELECT n.message_key, n.platform, n.author_key, n.created_at, n.text, n.parent_key,
+       COALESCE(n.root_key, old.root_key, up.cur, n.message_key), n.kind, n.is_public,
+       n.likes, n.shares, n.replies, n.mentions, $import
+FROM new_messages n
+LEFT JOIN up USING (message_key)
+LEFT JOIN messages old ON old.message_key = up.cur
+"""
 
 _PROFILE = (
     "handle",
@@ -158,78 +216,72 @@ _PROFILE = (
 )
 
 _MERGE = [
-    # Accounts with profiles: the last record of the file wins, known fields fill the store's.
+    # Accounts: the last profile of the file wins; known fields fill in the store's.
+    f"""
+    CREATE OR REPLACE TEMP TABLE incoming_accounts AS
+    SELECT platform || ':' || account_id AS account_key, platform, account_id,
+           {", ".join(f"arg_max({c}, COALESCE(line, -1)) FILTER (WHERE {c} IS NOT NULL) AS {c}"
+                      for c in _PROFILE)}
+    FROM (
+        SELECT * FROM stage_accounts
+        UNION ALL BY NAME SELECT platform, author_id AS account_id, author_handle AS handle
+                          FROM stage_messages
+        UNION ALL BY NAME SELECT platform, follower_id AS account_id FROM stage_follows
+        UNION ALL BY NAME SELECT platform, followed_id AS account_id FROM stage_follows
+        UNION ALL BY NAME SELECT platform, actor_id AS account_id FROM stage_interactions
+        UNION ALL BY NAME SELECT platform, target_id AS account_id FROM stage_interactions
+    ) GROUP BY platform, account_id
+    """,
+    f"""
+    UPDATE accounts SET
+    {", ".join(f"{c} = COALESCE(i.{c}, accounts.{c})" for c in _PROFILE)}
+    FROM incoming_accounts i WHERE accounts.account_key = i.account_key
+    """,
     f"""
     INSERT INTO accounts
-    SELECT platform || ':' || account_id, platform, account_id, {", ".join(_PROFILE)}, $import
-    FROM stage_accounts
-    QUALIFY row_number() OVER (PARTITION BY platform, account_id ORDER BY line DESC) = 1
-    ON CONFLICT (account_key) DO UPDATE SET
-    {", ".join(f"{c} = COALESCE(EXCLUDED.{c}, accounts.{c})" for c in _PROFILE)}
+    SELECT account_key, platform, account_id, {", ".join(_PROFILE)}, $import
+    FROM incoming_accounts i
+    WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.account_key = i.account_key)
     """,
-    # Accounts that messages, follows and interactions name without a profile.
+    "DROP TABLE incoming_accounts",
     """
-    INSERT INTO accounts (account_key, platform, account_id, handle, import_id)
-    SELECT DISTINCT ON (key) key, platform, id, handle, $import FROM (
-        SELECT platform || ':' || author_id AS key, platform, author_id AS id,
-               author_handle AS handle FROM stage_messages
-        UNION ALL SELECT platform || ':' || follower_id, platform, follower_id, NULL
-                  FROM stage_follows
-        UNION ALL SELECT platform || ':' || followed_id, platform, followed_id, NULL
-                  FROM stage_follows
-        UNION ALL SELECT platform || ':' || actor_id, platform, actor_id, NULL
-                  FROM stage_interactions
-        UNION ALL SELECT platform || ':' || target_id, platform, target_id, NULL
-                  FROM stage_interactions
-    ) ORDER BY key, handle NULLS LAST
+    INSERT INTO follows
+    SELECT platform, platform || ':' || follower_id AS follower_key,
+           platform || ':' || followed_id AS followed_key, min(followed_at), $import
+    FROM stage_follows s WHERE follower_id <> followed_id
+      AND NOT EXISTS (SELECT 1 FROM follows f
+                      WHERE f.follower_key = s.platform || ':' || s.follower_id
+                        AND f.followed_key = s.platform || ':' || s.followed_id)
+    GROUP BY ALL
+    """,
+    """
+    INSERT INTO teams SELECT DISTINCT team, 'import' FROM stage_hosts
     ON CONFLICT DO NOTHING
     """,
-    f"""
-    INSERT INTO messages
-    SELECT platform || ':' || message_id, platform, message_id, platform || ':' || author_id,
-           created_at, text,
-           CASE WHEN parent_id IS NOT NULL THEN platform || ':' || parent_id END,
-           CASE WHEN root_id IS NOT NULL THEN platform || ':' || root_id END,
-           COALESCE(kind, CASE WHEN parent_id IS NOT NULL THEN 'reply' ELSE 'post' END),
-           COALESCE(is_public, true), likes, shares, replies,
-           list_transform(
-               COALESCE(mentions, regexp_extract_all(COALESCE(text, ''), '{MENTION_PATTERN}', 1)),
-               lambda m: lower(ltrim(m, '@'))),
-           $import
-    FROM stage_messages
-    QUALIFY row_number() OVER (PARTITION BY platform, message_id ORDER BY line) = 1
+    """
+    INSERT INTO team_accounts SELECT DISTINCT team, platform, account_ref, role FROM stage_hosts
     ON CONFLICT DO NOTHING
     """,
-    # Messages whose interactions must be derived now: the new ones, and older replies whose
+]
+"""Merging the staged accounts, follows and teams."""
+
+_NEW_INTERACTION = """
+    NOT EXISTS (SELECT 1 FROM interactions o
+                WHERE o.kind = n.kind AND o.actor_key = n.actor_key
+                  AND o.target_key = n.target_key
+                  AND o.message_key IS NOT DISTINCT FROM n.message_key
+                  AND o.created_at = n.created_at)
+"""
+
+_DERIVE = [
+    # Messages whose interactions are derived now: the new ones, and older replies whose
     # parent has just arrived.
     """
     CREATE OR REPLACE TEMP TABLE touched AS
-    SELECT message_key FROM messages WHERE import_id = $import
+    SELECT message_key FROM new_messages
     UNION
-    SELECT c.message_key FROM messages c JOIN messages p ON c.parent_key = p.message_key
-    WHERE p.import_id = $import AND c.import_id <> $import
-    """,
-    # Threads: a message's root is its earliest ancestor in the store.
-    """
-    UPDATE messages SET root_key = chains.root FROM (
-        WITH RECURSIVE up(message_key, cur, depth) AS (
-            SELECT m.message_key, m.parent_key, 1
-            FROM messages m JOIN touched USING (message_key)
-            WHERE m.parent_key IS NOT NULL AND m.root_key IS NULL
-            UNION ALL
-            SELECT up.message_key, p.parent_key, up.depth + 1
-            FROM up JOIN messages p ON p.message_key = up.cur
-            WHERE p.parent_key IS NOT NULL AND up.depth < 10000
-        )
-        SELECT up.message_key, arg_max(up.cur, up.depth) AS root
-        FROM up JOIN messages a ON a.message_key = up.cur
-        GROUP BY up.message_key
-    ) AS chains
-    WHERE messages.message_key = chains.message_key
-    """,
-    """
-    UPDATE messages SET root_key = message_key
-    WHERE import_id = $import AND root_key IS NULL AND parent_key IS NULL
+    SELECT c.message_key FROM messages c JOIN new_messages p ON c.parent_key = p.message_key
+    WHERE c.import_id <> $import
     """,
     # Every @reference of the touched messages, resolved to an account: by handle, else by id,
     # else a new account named by that handle.
@@ -239,86 +291,64 @@ _MERGE = [
     FROM messages m JOIN touched USING (message_key)
     """,
     """
-    INSERT INTO accounts (account_key, platform, account_id, handle, import_id)
-    SELECT r.platform || ':' || r.ref, r.platform, r.ref, r.ref, $import
-    FROM refs r
-    WHERE NOT EXISTS (SELECT 1 FROM accounts a
-                      WHERE a.platform = r.platform AND lower(a.handle) = r.ref)
-      AND NOT EXISTS (SELECT 1 FROM accounts a
-                      WHERE a.platform = r.platform AND lower(a.account_id) = r.ref)
-    ON CONFLICT DO NOTHING
-    """,
-    """
     CREATE OR REPLACE TEMP TABLE resolved AS
-    SELECT DISTINCT ON (platform, ref) platform, ref, account_key FROM (
+    SELECT platform, ref, arg_min(account_key, rank) AS account_key FROM (
         SELECT r.platform, r.ref, a.account_key, 0 AS rank FROM refs r
         JOIN accounts a ON a.platform = r.platform AND lower(a.handle) = r.ref
         UNION ALL
         SELECT r.platform, r.ref, a.account_key, 1 FROM refs r
         JOIN accounts a ON a.platform = r.platform AND lower(a.account_id) = r.ref
-    ) ORDER BY platform, ref, rank, account_key
+    ) GROUP BY platform, ref
     """,
     """
-    INSERT INTO interactions
-    SELECT c.kind || ':' || c.message_key, c.platform, c.author_key, p.author_key, c.kind,
-           c.created_at, c.message_key, $import
-    FROM messages c JOIN touched USING (message_key)
-    JOIN messages p ON p.message_key = c.parent_key
-    WHERE c.kind IN ('reply', 'share', 'quote') AND c.author_key <> p.author_key
-    ON CONFLICT DO NOTHING
+    INSERT INTO accounts (account_key, platform, account_id, handle, import_id)
+    SELECT r.platform || ':' || r.ref, r.platform, r.ref, r.ref, $import
+    FROM refs r ANTI JOIN resolved USING (platform, ref)
+    """,
+    """
+    INSERT INTO resolved
+    SELECT r.platform, r.ref, r.platform || ':' || r.ref
+    FROM refs r ANTI JOIN resolved USING (platform, ref)
     """,
     f"""
     INSERT INTO interactions
-    SELECT DISTINCT ON (key) 'mention:' || m.message_key || '>' || r.account_key AS key,
-           m.platform, m.author_key, r.account_key, 'mention', m.created_at, m.message_key,
-           $import
-    FROM (
-        SELECT c.message_key, c.platform, c.author_key, c.created_at, c.parent_key, c.kind,
-               len(regexp_extract_all(regexp_extract(COALESCE(c.text, ''), '{_LEADING}'),
-                                      '@\\S+')) AS leading,
-               unnest(c.mentions) AS ref, generate_subscripts(c.mentions, 1) AS pos
+    SELECT * FROM (
+        SELECT c.platform, c.author_key AS actor_key, p.author_key AS target_key, c.kind,
+               c.created_at, c.message_key, $import AS import_id
         FROM messages c JOIN touched USING (message_key)
-    ) m
-    JOIN resolved r ON r.platform = m.platform AND r.ref = m.ref
-    LEFT JOIN messages p ON p.message_key = m.parent_key
-    WHERE r.account_key <> m.author_key
-      AND NOT (m.kind = 'reply' AND m.pos <= m.leading AND p.message_key IS NOT NULL
-               AND (r.account_key = p.author_key OR list_contains(p.mentions, m.ref)))
-    ORDER BY key
-    ON CONFLICT DO NOTHING
+        JOIN messages p ON p.message_key = c.parent_key
+        WHERE c.kind IN ('reply', 'share', 'quote') AND c.author_key <> p.author_key
+        UNION ALL
+        SELECT DISTINCT m.platform, m.author_key, r.account_key, 'mention', m.created_at,
+               m.message_key, $import
+        FROM (
+            SELECT c.message_key, c.platform, c.author_key, c.created_at, c.parent_key, c.kind,
+                   len(regexp_extract_all(regexp_extract(COALESCE(c.text, ''), '{_LEADING}'),
+                                          '@\\S+')) AS leading,
+                   unnest(c.mentions) AS ref, generate_subscripts(c.mentions, 1) AS pos
+            FROM messages c JOIN touched USING (message_key)
+        ) m
+        JOIN resolved r ON r.platform = m.platform AND r.ref = m.ref
+        LEFT JOIN messages p ON p.message_key = m.parent_key
+        WHERE r.account_key <> m.author_key
+          AND NOT (m.kind = 'reply' AND m.pos <= m.leading AND p.message_key IS NOT NULL
+                   AND (r.account_key = p.author_key OR list_contains(p.mentions, m.ref)))
+    ) n
+    WHERE {_NEW_INTERACTION}
     """,
-    """
-    INSERT INTO follows
-    SELECT DISTINCT ON (key) platform || ':' || follower_id || '>' || followed_id AS key,
-           platform, platform || ':' || follower_id, platform || ':' || followed_id,
-           followed_at, $import
-    FROM stage_follows WHERE follower_id <> followed_id
-    ORDER BY key, followed_at NULLS LAST
-    ON CONFLICT DO UPDATE SET followed_at = COALESCE(follows.followed_at, EXCLUDED.followed_at)
-    """,
-    """
+    f"""
     INSERT INTO interactions
-    SELECT 'follow:' || follow_key, platform, follower_key, followed_key, 'follow', followed_at,
-           NULL, $import
-    FROM follows WHERE import_id = $import AND followed_at IS NOT NULL
-    ON CONFLICT DO NOTHING
-    """,
-    """
-    INSERT INTO interactions
-    SELECT DISTINCT ON (key)
-           kind || ':' || platform || ':' || actor_id || '>' || platform || ':' || target_id
-           || ':' || COALESCE(message_id, strftime(created_at, '%Y%m%dT%H%M%S')) AS key,
-           platform, platform || ':' || actor_id, platform || ':' || target_id, kind, created_at,
-           CASE WHEN message_id IS NOT NULL THEN platform || ':' || message_id END, $import
-    FROM stage_interactions WHERE actor_id <> target_id
-    ORDER BY key
-    ON CONFLICT DO NOTHING
-    """,
-    """
-    INSERT INTO teams SELECT DISTINCT team, 'import' FROM stage_hosts ON CONFLICT DO NOTHING
-    """,
-    """
-    INSERT INTO team_accounts SELECT DISTINCT team, platform, account_ref, role FROM stage_hosts
-    ON CONFLICT DO NOTHING
+    SELECT * FROM (
+        SELECT platform, follower_key AS actor_key, followed_key AS target_key,
+               'follow' AS kind, followed_at AS created_at, NULL AS message_key, $import
+        FROM follows WHERE import_id = $import AND followed_at IS NOT NULL
+        UNION
+        SELECT platform, platform || ':' || actor_id, platform || ':' || target_id, kind,
+               created_at,
+               CASE WHEN message_id IS NOT NULL THEN platform || ':' || message_id END, $import
+        FROM stage_interactions WHERE actor_id <> target_id
+    ) n
+    WHERE {_NEW_INTERACTION}
     """,
 ]
+"""Deriving threads and interactions (see the module docstring)."""

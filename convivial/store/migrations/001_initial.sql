@@ -1,5 +1,8 @@
 -- convivial store, version 1. All times are UTC (TIMESTAMP without zone).
--- Keys are "platform:native id", so the same record imported twice has the same key.
+-- Keys are "platform:native id", so the same record imported twice has the same key. The data
+-- tables hold each key once (messages, accounts), or each (kind, actor, target, message) once
+-- (interactions), by construction of the importer (store/writer.py), not by index: bulk loads
+-- into indexed tables are several times slower.
 
 CREATE SEQUENCE import_ids START 1;
 
@@ -28,7 +31,7 @@ CREATE TABLE rejects (
 );
 
 CREATE TABLE accounts (
-    account_key    VARCHAR PRIMARY KEY,
+    account_key    VARCHAR NOT NULL,
     platform       VARCHAR NOT NULL,
     account_id     VARCHAR NOT NULL,
     handle         VARCHAR,
@@ -63,9 +66,8 @@ CREATE TABLE team_accounts (
 );
 
 CREATE TABLE messages (
-    message_key VARCHAR PRIMARY KEY,
+    message_key VARCHAR NOT NULL,
     platform    VARCHAR NOT NULL,
-    message_id  VARCHAR NOT NULL,
     author_key  VARCHAR NOT NULL,
     created_at  TIMESTAMP NOT NULL,
     text        VARCHAR,
@@ -81,7 +83,6 @@ CREATE TABLE messages (
 );
 
 CREATE TABLE interactions (
-    interaction_key VARCHAR PRIMARY KEY,
     platform    VARCHAR NOT NULL,
     actor_key   VARCHAR NOT NULL,
     target_key  VARCHAR NOT NULL,
@@ -93,7 +94,6 @@ CREATE TABLE interactions (
 );
 
 CREATE TABLE follows (
-    follow_key   VARCHAR PRIMARY KEY,
     platform     VARCHAR NOT NULL,
     follower_key VARCHAR NOT NULL,
     followed_key VARCHAR NOT NULL,
