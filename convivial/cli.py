@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +18,7 @@ from rich.progress import (
     Progress,
     ProgressColumn,
     Task,
+    TaskID,
     TextColumn,
     TimeRemainingColumn,
 )
@@ -39,8 +40,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 _PROGRESS_FROM_BYTES = 5 << 20
 """Files smaller than this import in a moment; no progress bar for them."""
@@ -50,7 +51,7 @@ class BadInput(Exception):
     """Bad input or usage: exit 1 with this one-line message."""
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
     html = "html"
@@ -89,7 +90,9 @@ def init(
         list[str] | None, typer.Option(help="Staff member's account, PLATFORM:HANDLE.")
     ] = None,
     timezone: Annotated[str | None, typer.Option(help="Time zone, e.g. Europe/Amsterdam.")] = None,
-    hours: Annotated[str | None, typer.Option(help='Business hours, e.g. "Mon-Fri 09:00-18:00".')] = None,
+    hours: Annotated[
+        str | None, typer.Option(help='Business hours, e.g. "Mon-Fri 09:00-18:00".')
+    ] = None,
 ) -> None:
     """Create a workspace: convivial.toml and convivial.duckdb."""
     ws: Workspace = ctx.obj
@@ -115,7 +118,9 @@ def import_(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(help=f"One of: {', '.join(source_names())}.")],
     paths: Annotated[list[Path], typer.Argument(help="Files (or export folders) to import.")],
-    team: Annotated[str | None, typer.Option(help="Team for a source whose owner is the brand.")] = None,
+    team: Annotated[
+        str | None, typer.Option(help="Team for a source whose owner is the brand.")
+    ] = None,
     strict: Annotated[bool, typer.Option(help="Fail on the first bad row; write nothing.")] = False,
 ) -> None:
     """Import files into the workspace; bad rows are kept aside in `rejects`."""
@@ -161,7 +166,11 @@ def report(
         return
     if format is Format.text:
         raise BadInput("text goes to the terminal; use --format json or html with -o")
-    body = render_json(reports, one_team=team is not None) if format is Format.json else render_html(reports)
+    body = (
+        render_json(reports, one_team=team is not None)
+        if format is Format.json
+        else render_html(reports)
+    )
     if output is None:
         sys.stdout.write(body + "\n")
     else:
@@ -205,7 +214,9 @@ def _workspace(ctx: typer.Context) -> Workspace:
 def _print_import(result: FileImport) -> None:
     r = result.record
     if result.already_imported:
-        out.print(f"{result.path}: already imported on {r.finished_at:%Y-%m-%d %H:%M}; nothing to do.")
+        out.print(
+            f"{result.path}: already imported on {r.finished_at:%Y-%m-%d %H:%M}; nothing to do."
+        )
         return
     out.print(
         f"{result.path}: {r.rows_read:,} rows read: {r.messages_added:,} messages,"
@@ -217,7 +228,8 @@ def _print_import(result: FileImport) -> None:
         more = f" (and {r.rejects - 3:,} more)" if r.rejects > 3 else ""
         err.print(
             f"[yellow]{r.rejects:,} bad rows kept aside in the rejects table[/yellow]:"
-            f" {where}{more}", highlight=False
+            f" {where}{more}",
+            highlight=False,
         )
 
 
@@ -243,7 +255,7 @@ class _ImportProgress:
             transient=True,
             disable=not big,
         )
-        self._tasks: dict[Path, int] = {}
+        self._tasks: dict[Path, TaskID] = {}
 
     def __enter__(self) -> _ImportProgress:
         self._progress.__enter__()

@@ -57,7 +57,9 @@ def parse_account(ref: str) -> str:
     platform, sep, handle = ref.partition(":")
     handle = handle.strip().lstrip("@")
     if not sep or not handle:
-        raise WorkspaceError(f"account {ref!r} must be written PLATFORM:HANDLE, e.g. twitter:myshop")
+        raise WorkspaceError(
+            f"account {ref!r} must be written PLATFORM:HANDLE, e.g. twitter:myshop"
+        )
     platform = platform.strip().lower()
     if platform not in PLATFORMS:
         raise WorkspaceError(
@@ -92,7 +94,7 @@ class Workspace:
         return self.config_path.exists()
 
     def init(self, teams: list[TeamConfig]) -> None:
-        """Create the folder, write convivial.toml (merging teams into an existing one) and the store."""
+        """Create the folder, convivial.toml (merging into an existing one) and the store."""
         self.root.mkdir(parents=True, exist_ok=True)
         config = self.config() if self.exists() else Config()
         by_name = {t.name: t for t in config.teams}
@@ -140,8 +142,8 @@ class Workspace:
         header = (
             "# convivial workspace. Teams: the business (or, for an agency, each client).\n"
             "# brand = official accounts, staff = personal accounts of people who speak for it,\n"
-            "# written PLATFORM:HANDLE. hours like \"Mon-Fri 09:00-18:00\", timezone like\n"
-            "# \"Europe/Amsterdam\". window.days: the default report window.\n\n"
+            '# written PLATFORM:HANDLE. hours like "Mon-Fri 09:00-18:00", timezone like\n'
+            '# "Europe/Amsterdam". window.days: the default report window.\n\n'
         )
         self.config_path.write_text(header + tomli_w.dumps(data), encoding="utf-8")
 

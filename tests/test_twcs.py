@@ -345,6 +345,9 @@ MENTION_CASES = [
     ("1607", set()),
     # 222 replies to tweet 223, which is not in the file: its leading mentions all count
     ("222", {"twitter:108162", "twitter:115761", "twitter:ATVIAssist"}),
+    # 6899 replies to sprintcare: "@sprintcare @83216...the last agent": the handle is 83216
+    # (Twitter handles are letters, digits and _), a mention as 83216 is not in the thread
+    ("6899", {"twitter:83216"}),
 ]
 
 

@@ -53,8 +53,7 @@ def _team_messages(messages: Any, interactions: Any, hosts: Any) -> Any:
         & interactions.kind.isin(["reply", "mention"])
     )
     touching = messages.filter(
-        messages.author_key.isin(hosts.account_key)
-        | messages.message_key.isin(at_host.message_key)
+        messages.author_key.isin(hosts.account_key) | messages.message_key.isin(at_host.message_key)
     )
     threads = touching.select(thread=ibis.coalesce(touching.root_key, touching.message_key))
     return messages.filter(

@@ -21,7 +21,7 @@ class TeamReport:
     lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
-        """The JSON contract: {"team", "window": {"start", "end"}, "metrics", "network", "lists"}."""
+        """The JSON contract: team, window {start, end}, metrics, network, lists."""
         return {
             "team": self.team,
             "window": self.window.as_json(),

@@ -90,13 +90,13 @@ def _cast_each(values: pa.Array, target: pa.DataType) -> tuple[pa.Array, np.ndar
     except pa.ArrowInvalid:
         out: list[object] = []
         failed = np.zeros(len(values), dtype=bool)
-        for i, value in enumerate(values):
+        for i, value in enumerate(values.to_pylist()):
             try:
-                out.append(_naive(pc.cast(pa.array([value.as_py()], pa.string()), target))[0])
+                out.append(_naive(pc.cast(pa.array([value], pa.string()), target))[0].as_py())
             except pa.ArrowInvalid:
                 out.append(None)
                 failed[i] = True
-        return pa.array([v.as_py() if v is not None else None for v in out], pa.timestamp("us")), failed
+        return pa.array(out, pa.timestamp("us")), failed
 
 
 def _naive(values: pa.Array) -> pa.Array:
@@ -122,8 +122,10 @@ class Checked:
                 self.reasons[i] = reason
 
     def require(self, values: pa.Array, column: str) -> None:
-        self.flag(~_present(values) | _mask(pc.equal(pc.utf8_trim_whitespace(values), "")),
-                  f"missing {column}")
+        self.flag(
+            ~_present(values) | _mask(pc.equal(pc.utf8_trim_whitespace(values), "")),
+            f"missing {column}",
+        )
 
     def good(self) -> pa.Array:
         """A boolean mask of the rows with no problem, for `Table.filter`."""

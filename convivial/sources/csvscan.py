@@ -50,7 +50,11 @@ class CsvScan:
         self._has_stand_in = False
         self._lone_cr = False
         self.bytes_read = 0
-        self.header = self._read_header()
+        try:
+            self.header = self._read_header()
+        except BaseException:
+            self._file.close()
+            raise
         self._names = [f"c{i}" for i in range(len(self.header))]
 
     def close(self) -> None:
@@ -115,7 +119,9 @@ class CsvScan:
                 )
                 continue
             try:
-                parsed = list(csv.reader(io.StringIO(record, newline=""), delimiter=chr(self._delim)))
+                parsed = list(
+                    csv.reader(io.StringIO(record, newline=""), delimiter=chr(self._delim))
+                )
             except csv.Error:
                 parsed = []
             fields = parsed[0] if len(parsed) == 1 else []
@@ -173,7 +179,8 @@ class CsvScan:
         """Positions of the line feeds that end a record (an even number of quotes before)."""
         quotes = np.flatnonzero(arr == _QUOTE)
         feeds = np.flatnonzero(arr == _LF)
-        return feeds[np.searchsorted(quotes, feeds) % 2 == 0]
+        ends: np.ndarray = feeds[np.searchsorted(quotes, feeds) % 2 == 0]
+        return ends
 
     def _next_chunk(self) -> tuple[bytes, np.ndarray] | None:
         """The next run of good records as bytes, with their first lines; None at the end."""

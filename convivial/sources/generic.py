@@ -151,8 +151,9 @@ def convert(
         checked.require(text[column], column)
     checked.flag(
         ~np.asarray(
-            pc.fill_null(pc.match_substring_regex(text["platform"], _PLATFORM), True)
-            .to_numpy(zero_copy_only=False),
+            pc.fill_null(pc.match_substring_regex(text["platform"], _PLATFORM), True).to_numpy(
+                zero_copy_only=False
+            ),
             dtype=bool,
         ),
         "platform must be a lower-case word such as twitter or mastodon",
@@ -169,8 +170,9 @@ def convert(
     for column, allowed in kind.choices:
         lowered = pc.utf8_lower(pc.utf8_trim_whitespace(text[column]))
         bad = np.asarray(
-            pc.fill_null(pc.invert(pc.is_in(lowered, pa.array(allowed))), False)
-            .to_numpy(zero_copy_only=False),
+            pc.fill_null(pc.invert(pc.is_in(lowered, pa.array(allowed))), False).to_numpy(
+                zero_copy_only=False
+            ),
             dtype=bool,
         )
         checked.flag(bad, f"{column} must be one of {', '.join(allowed)}")
@@ -278,14 +280,15 @@ def _jsonl_batch(lines: list[tuple[int, bytes]], progress: int) -> Batch:
             grouped.setdefault(kind, []).append((number, raw, cells))
     batch = Batch(rejects=rejects, rows=len(lines), progress=progress)
     for name, rows in grouped.items():
-        kind = _BY_NAME[name]
+        record_kind = _BY_NAME[name]
         present = {c for _, _, cells in rows for c in cells}
         columns = {
             c: pa.array([cells.get(c) for _, _, cells in rows], pa.string()) for c in present
         }
         numbers = np.array([n for n, _, _ in rows], dtype=np.int64)
-        records, bad = convert(kind, columns, numbers, lambda i, rows=rows: rows[i][1])
-        setattr(batch, kind.batch_field, records)
+        texts = [text for _, text, _ in rows]
+        records, bad = convert(record_kind, columns, numbers, texts.__getitem__)
+        setattr(batch, record_kind.batch_field, records)
         batch.rejects.extend(bad)
     return batch
 
@@ -303,7 +306,7 @@ def _cells(obj: object) -> tuple[str | None, str, dict[str, str | None]]:
     else:
         found = _kind_of_keys(fields)
         if found is None:
-            return "cannot tell the record's kind: give a \"type\" field", "", {}
+            return 'cannot tell the record\'s kind: give a "type" field', "", {}
         kind = found
     unknown = [k for k in fields if k not in kind.columns]
     if unknown:

@@ -12,23 +12,25 @@ Rules:
   `in_reply_to_screen_name` of a reply whose parent is in the archive). With neither, `--team`
   names the owner's handle (its id is found among the accounts the tweets name, else the handle
   stands as the id); without `--team` the import fails and asks for it.
-- **Tweets**: kind `share` when the text starts "RT @", else `reply` when
-  `in_reply_to_status_id_str` is set, else `post`; text is `full_text` as exported. Mentions are
-  the lower-cased `entities.user_mentions`, and every user a tweet names (mentions, reply
-  parents' authors) becomes an account with the handle and name of the newest tweet naming it.
-- A retweet's original has no id in the archive: the retweet gives an explicit `share` to its
-  author (found among the mentions), and that "RT @author" mention, written by the platform, is
-  left out of its mentions. A reply whose parent is not in the archive gives an explicit `reply`
-  to the parent's author (the framework derives replies only from parents it holds), and its
-  leading mention of that author is left out, as the framework does when it has the parent.
+- **Tweets** are the owner's messages: kind `share` when the text starts "RT @", else `reply`
+  when `in_reply_to_status_id_str` is set, else `post`; text is `full_text` as exported; mentions
+  are the lower-cased `entities.user_mentions`. Every user a tweet names (mentions, replied-to
+  authors) becomes an account, with the handle and name of the newest tweet naming it.
+- A **retweet**'s original has no id in the archive: the retweet gives an explicit `share` to its
+  author (found among its mentions) and has no mentions of its own: "RT @author" is the
+  platform's, the other mentions are the original author's. When the author's id is unknown, the
+  retweet mentions the author's handle instead.
+- A **reply** whose parent is not in the archive gives an explicit `reply` to the parent's author
+  (the framework derives replies only from parents it holds), and its leading mention of that
+  author is left out of its mentions, as the framework does when it has the parent.
 - **Likes**: like.js names the liked tweet but not its author (in the real sample every
   `expandedUrl` is `twitter.com/i/web/status/ID`). The author is the owner for the archive's own
   tweets (a self-like, which the store drops), the parent's author for tweets the owner replied
   to, or the user of a `twitter.com/USER/status/ID` URL (id looked up as for `--team`); any other
   like goes to one placeholder account, `unknown-author`, so that no like is lost. The like's
-  time is not exported: it is the liked tweet's time, from its Snowflake id, or for older
-  sequential ids the time of the archive's own tweet nearest below it in id (the earliest when
-  none is below; the Snowflake epoch when the archive has no sequential ids).
+  message is the liked tweet. Its time is not exported: it is the liked tweet's time, from its
+  Snowflake id, or for older sequential ids the time of the archive's own tweet nearest below it
+  in id (the earliest when none is below; the Snowflake epoch when the archive has none).
 - **Follows**: following.js gives owner -> accountId, follower.js accountId -> owner, with no time
   (so no follow interactions); a `userLink` that holds a screen name gives the handle.
 - Tweets files are parsed twice (first for the owner, the archive's tweet ids and the accounts,
@@ -68,9 +70,9 @@ from convivial.sources.base import (
     register,
 )
 
-__all__ = ["XArchiveSource"]
+__all__ = ["UNKNOWN_AUTHOR", "XArchiveSource"]
 
-PLATFORM = "twitter"
+_PLATFORM = "twitter"
 UNKNOWN_AUTHOR = "unknown-author"
 """The account id that likes of tweets whose author the archive does not tell go to."""
 
@@ -132,7 +134,11 @@ class _Archive:
             found = [(i.filename, i.compress_size) for i in self._zip.infolist() if not i.is_dir()]
         else:
             raise SourceError(f"{path}: not an X archive: expected its .zip file or its folder")
-        self.members = self._select(found)
+        try:
+            self.members = self._select(found)
+        except SourceError:
+            self.close()
+            raise
 
     def _select(self, found: list[tuple[str, int]]) -> dict[str, list[_Member]]:
         """The files of interest by kind, in part order, from the one folder holding tweets."""
@@ -183,6 +189,9 @@ class _Archive:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self.close()
+
+    def close(self) -> None:
         if self._zip is not None:
             self._zip.close()
 
@@ -472,7 +481,7 @@ class _Reader:
             [
                 {
                     "team": self.options.team or owner.handle or owner.account_id,
-                    "platform": PLATFORM,
+                    "platform": _PLATFORM,
                     "account_ref": owner.account_id,
                     "role": "brand",
                 }
@@ -491,7 +500,7 @@ class _Reader:
         self.emitted.add(account_id)
         chunk.accounts.append(
             {
-                "platform": PLATFORM,
+                "platform": _PLATFORM,
                 "account_id": account_id,
                 "handle": handle,
                 "display_name": name,
@@ -517,7 +526,7 @@ class _Reader:
     ) -> None:
         chunk.interactions.append(
             {
-                "platform": PLATFORM,
+                "platform": _PLATFORM,
                 "actor_id": self.owner.account_id,
                 "target_id": target,
                 "kind": kind,
@@ -548,7 +557,7 @@ class _Reader:
             author = next((i for i, h in mentions if h == original and _is_id(i)), None)
             if author is not None:
                 self._interaction(chunk, "share", author, created, tweet_id, entry.line)
-                handles.remove(original)
+            handles = [] if author is not None else [original]
         elif _is_id(parent):
             kind = "reply"
             author = tweet.get("in_reply_to_user_id_str")
@@ -561,7 +570,7 @@ class _Reader:
             kind, parent = "post", None
         chunk.messages.append(
             {
-                "platform": PLATFORM,
+                "platform": _PLATFORM,
                 "message_id": tweet_id,
                 "author_id": self.owner.account_id,
                 "author_handle": self.owner.handle,
@@ -629,7 +638,7 @@ class _Reader:
         follower, followed = (owner, account_id) if key == "following" else (account_id, owner)
         chunk.follows.append(
             {
-                "platform": PLATFORM,
+                "platform": _PLATFORM,
                 "follower_id": follower,
                 "followed_id": followed,
                 "line": entry.line,

@@ -68,6 +68,7 @@ class Store:
         self.path = path
         self._con = duckdb.connect(str(path), read_only=read_only)
         self._con.execute("SET TimeZone = 'UTC'")
+        self._con.execute("SET preserve_insertion_order = false")
         if not read_only:
             self.migrate()
 
@@ -90,10 +91,10 @@ class Store:
     def schema_version(self) -> int:
         exists = self._con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
-        ).fetchone()
+        ).fetchall()[0]
         if not exists or not exists[0]:
             return 0
-        row = self._con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        row = self._con.execute("SELECT max(version) FROM schema_migrations").fetchall()[0]
         return int(row[0]) if row and row[0] is not None else 0
 
     def migrate(self) -> None:
@@ -126,7 +127,8 @@ class Store:
         try:
             for team in teams:
                 self._con.execute(
-                    "INSERT INTO teams VALUES (?, 'config') ON CONFLICT DO UPDATE SET origin = 'config'",
+                    "INSERT INTO teams VALUES (?, 'config')"
+                    " ON CONFLICT DO UPDATE SET origin = 'config'",
                     [team.name],
                 )
                 self._con.execute("DELETE FROM team_accounts WHERE team = ?", [team.name])
@@ -201,13 +203,14 @@ class Store:
         """Rows per data table."""
         out = {}
         for name in ("accounts", "messages", "interactions", "follows", "teams", "rejects"):
-            row = self._con.execute(f"SELECT count(*) FROM {name}").fetchone()
+            row = self._con.execute(f"SELECT count(*) FROM {name}").fetchall()[0]
             out[name] = int(row[0]) if row else 0
         return out
 
     def arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
         """A query's result as Arrow, for tests and exports."""
-        return self._con.execute(sql, list(params)).fetch_arrow_table()
+        result: pa.Table = self._con.sql(sql, params=list(params) or None).to_arrow_table()
+        return result
 
     def ibis(self) -> Any:
         """An Ibis backend over this store, for metrics."""

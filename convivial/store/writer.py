@@ -31,7 +31,7 @@ from convivial.sources.base import (
 
 __all__ = ["MENTION_PATTERN", "ImportWriter"]
 
-MENTION_PATTERN = r"(?:^|[^\w@/.])@(\w(?:[\w.]*\w)?(?:@\w[\w.-]*\w)?)"
+MENTION_PATTERN = r"(?:^|[^\w@/.])@(\w+(?:\.\w+)*(?:@\w+(?:[.-]\w+)*)?)"
 """An @handle in text: Twitter and Instagram handles, Bluesky domains, Mastodon user@server."""
 
 _LEADING = r"^(?:\s*@\S+)+"
@@ -73,7 +73,7 @@ class ImportWriter:
             sha256,
         )
         self.started_at = started_at
-        row = con.execute("SELECT nextval('import_ids')").fetchone()
+        row = con.execute("SELECT nextval('import_ids')").fetchall()[0]
         assert row is not None
         self.import_id = int(row[0])
         self.rows_read = 0
@@ -110,6 +110,8 @@ class ImportWriter:
     def finish(self, finished_at: datetime) -> None:
         """Merge what was staged, derive threads and interactions, and record the import."""
         self._run(_NEW_MESSAGES)
+        self._run(_AUTHORS)
+        self._run("DROP TABLE stage_messages")
         self._set_roots()
         self._run(_INSERT_MESSAGES)
         for statement in (*_MERGE, *_DERIVE):
@@ -147,14 +149,14 @@ class ImportWriter:
         self._run(_ROOTS_START)
         for _ in range(64):
             self._run(_ROOTS_STEP)
-            row = self._con.execute("SELECT count(*) FROM up WHERE moved").fetchone()
+            row = self._con.execute("SELECT count(*) FROM up WHERE moved").fetchall()[0]
             if not row or not row[0]:
                 break
 
     def _counts(self) -> dict[str, int]:
         out = {}
         for name in ("accounts", "messages", "interactions", "follows"):
-            row = self._con.execute(f"SELECT count(*) FROM {name}").fetchone()
+            row = self._con.execute(f"SELECT count(*) FROM {name}").fetchall()[0]
             out[name] = int(row[0]) if row else 0
         return out
 
@@ -177,6 +179,12 @@ WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.message_key = s.key)
 QUALIFY row_number() OVER (PARTITION BY key ORDER BY line) = 1
 """
 """The file's messages that the store does not hold yet, keyed, each once."""
+
+_AUTHORS = """
+INSERT INTO stage_accounts (platform, account_id, handle)
+SELECT platform, author_id, any_value(author_handle) FROM stage_messages GROUP BY ALL
+"""
+"""Authors are accounts too, with the handle the messages give."""
 
 _ROOTS_START = """
 CREATE OR REPLACE TEMP TABLE up AS
@@ -220,12 +228,14 @@ _MERGE = [
     f"""
     CREATE OR REPLACE TEMP TABLE incoming_accounts AS
     SELECT platform || ':' || account_id AS account_key, platform, account_id,
-           {", ".join(f"arg_max({c}, COALESCE(line, -1)) FILTER (WHERE {c} IS NOT NULL) AS {c}"
-                      for c in _PROFILE)}
+           {
+        ", ".join(
+            f"arg_max({c}, COALESCE(line, -1)) FILTER (WHERE {c} IS NOT NULL) AS {c}"
+            for c in _PROFILE
+        )
+    }
     FROM (
         SELECT * FROM stage_accounts
-        UNION ALL BY NAME SELECT platform, author_id AS account_id, author_handle AS handle
-                          FROM stage_messages
         UNION ALL BY NAME SELECT platform, follower_id AS account_id FROM stage_follows
         UNION ALL BY NAME SELECT platform, followed_id AS account_id FROM stage_follows
         UNION ALL BY NAME SELECT platform, actor_id AS account_id FROM stage_interactions
