@@ -31,8 +31,6 @@ def error_reason(err: str, path: Path | None = None, line: int | None = None) ->
     if path is not None:
         where = f"{path}:{line}: " if line is not None else f"{path}: "
         assert message.startswith(where), f"{message!r} does not start with {where!r}"
-        if line is None:
-            assert not re.match(r"\d+: ", message[len(where) - 2 :]), message
         message = message[len(where) :]
     assert message.strip() == message and message, err
     return message
@@ -105,8 +103,11 @@ def test_an_empty_file(workspace: Path, cli: CliRun, source: str) -> None:
     ("source", "header"),
     [
         ("csv", HEADER),
-        ("twcs", "tweet_id,author_id,inbound,created_at,text,response_tweet_id,"
-                 "in_response_to_tweet_id\r\n"),
+        (
+            "twcs",
+            "tweet_id,author_id,inbound,created_at,text,response_tweet_id,"
+            "in_response_to_tweet_id\r\n",
+        ),
     ],
 )
 def test_a_header_only_file(workspace: Path, cli: CliRun, source: str, header: str) -> None:
@@ -256,12 +257,10 @@ BAD_ROWS = [
 ]
 
 
-def test_strict_fails_on_the_first_bad_row_and_writes_nothing(
-    workspace: Path, cli: CliRun
-) -> None:
+def test_strict_fails_on_the_first_bad_row_and_writes_nothing(workspace: Path, cli: CliRun) -> None:
     path = workspace / "messages.csv"
     path.write_text(HEADER + "".join(BAD_ROWS), encoding="utf-8")
-    code, out, err = cli("-w", workspace, "import", "csv", "--strict", path)
+    code, _, err = cli("-w", workspace, "import", "csv", "--strict", path)
     assert code == 1
     assert "created_at" in error_reason(err, path, 3)
     assert_nothing_written(workspace)

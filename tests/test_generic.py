@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from conftest import count
@@ -21,6 +20,9 @@ from hypothesis import strategies as st
 
 from convivial.importer import ImportFailed, import_file
 from convivial.store import Store
+
+Quoting = Literal[0, 1, 2, 3]
+"""csv.QUOTE_MINIMAL, QUOTE_ALL, ..."""
 
 MESSAGE_COLUMNS = ["platform", "message_id", "author_id", "created_at"]
 OPTIONAL_COLUMNS = [
@@ -39,12 +41,35 @@ OPTIONAL_COLUMNS = [
 # -- strategies --------------------------------------------------------------------------------
 
 SPECIAL = st.sampled_from(
-    ['"', "'", ",", ";", "\t", "|", "\n", "\r\n", "\r", " ", "  ", '""', "\\", "\U0001f600",
-     "\U0001f1e6\U0001f1f7", "\u200b", "\u2028", "\x85", "é", "#", "@", "\ufeff", "\x00"]
+    [
+        '"',
+        "'",
+        ",",
+        ";",
+        "\t",
+        "|",
+        "\n",
+        "\r\n",
+        "\r",
+        " ",
+        "  ",
+        '""',
+        "\\",
+        "\U0001f600",
+        "\U0001f1e6\U0001f1f7",
+        "\u200b",
+        "\u2028",
+        "\x85",
+        "é",
+        "#",
+        "@",
+        "\ufeff",
+        "\x00",
+    ]
 )
 """Pieces of text that trouble CSV readers."""
 
-CHARS = st.characters(exclude_categories=("Cs",), exclude_characters="\x1e")
+CHARS = st.characters(exclude_categories=["Cs"], exclude_characters="\x1e")
 """Any character that UTF-8 can hold (lone surrogates cannot be written at all), except 0x1E,
 which csvscan.py uses as its stand-in for lone carriage returns (a file holding both is refused
 with a file-level error, by design)."""
@@ -150,7 +175,7 @@ def messages(draw: st.DrawFn) -> tuple[list[str], list[Message]]:
 # -- writing and reading back ------------------------------------------------------------------
 
 
-def write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]], quoting: int) -> None:
+def write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]], quoting: Quoting) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, quoting=quoting)
         writer.writerow(columns)
@@ -198,7 +223,7 @@ PROPERTY = settings(
 @given(data=messages())
 def test_csv_messages_come_back_exactly(
     tmp_path_factory: pytest.TempPathFactory,
-    quoting: int,
+    quoting: Quoting,
     data: tuple[list[str], list[Message]],
 ) -> None:
     columns, generated = data
@@ -275,9 +300,7 @@ def test_the_four_record_kinds(store: Store, tmp_path: Path) -> None:
     for path in (accounts_csv, messages_csv, follows_csv, interactions_csv):
         result = import_file(store, "csv", path)
         assert result.record.rejects == 0, store.rejects()
-    shop = store.arrow(
-        "SELECT * FROM accounts WHERE account_key = 'mastodon:1'"
-    ).to_pylist()
+    shop = store.arrow("SELECT * FROM accounts WHERE account_key = 'mastodon:1'").to_pylist()
     assert len(shop) == 1
     assert {k: shop[0][k] for k in ("platform", "account_id", "handle", "display_name")} == {
         "platform": "mastodon",
@@ -299,8 +322,11 @@ def test_the_four_record_kinds(store: Store, tmp_path: Path) -> None:
         "SELECT follower_key, followed_key, followed_at FROM follows ORDER BY 1"
     ).to_pylist()
     assert follows == [
-        {"follower_key": "mastodon:2", "followed_key": "mastodon:1",
-         "followed_at": datetime(2026, 2, 1, 9)},
+        {
+            "follower_key": "mastodon:2",
+            "followed_key": "mastodon:1",
+            "followed_at": datetime(2026, 2, 1, 9),
+        },
         {"follower_key": "mastodon:3", "followed_key": "mastodon:1", "followed_at": None},
     ]
     edges = store.arrow(
@@ -319,17 +345,45 @@ def test_the_four_record_kinds(store: Store, tmp_path: Path) -> None:
 
 def test_mixed_kinds_in_one_jsonl_file(store: Store, tmp_path: Path) -> None:
     lines = [
-        {"type": "account", "platform": "bluesky", "account_id": "did:plc:a", "handle": "a.bsky.social",
-         "followers": 10},
+        {
+            "type": "account",
+            "platform": "bluesky",
+            "account_id": "did:plc:a",
+            "handle": "a.bsky.social",
+            "followers": 10,
+        },
         {"platform": "bluesky", "account_id": "did:plc:b", "handle": "b.bsky.social"},
-        {"type": "message", "platform": "bluesky", "message_id": "p1", "author_id": "did:plc:a",
-         "created_at": "2026-03-01T10:00:00Z", "text": "hello\nworld"},
-        {"platform": "bluesky", "message_id": "p2", "author_id": "did:plc:b",
-         "created_at": "2026-03-01T10:01:00+02:00", "parent_id": "p1", "text": "hi"},
-        {"type": "follow", "platform": "bluesky", "follower_id": "did:plc:b",
-         "followed_id": "did:plc:a", "followed_at": "2026-02-01T00:00:00Z"},
-        {"platform": "bluesky", "actor_id": "did:plc:b", "target_id": "did:plc:a",
-         "kind": "like", "created_at": "2026-03-01T10:02:00Z", "message_id": "p1"},
+        {
+            "type": "message",
+            "platform": "bluesky",
+            "message_id": "p1",
+            "author_id": "did:plc:a",
+            "created_at": "2026-03-01T10:00:00Z",
+            "text": "hello\nworld",
+        },
+        {
+            "platform": "bluesky",
+            "message_id": "p2",
+            "author_id": "did:plc:b",
+            "created_at": "2026-03-01T10:01:00+02:00",
+            "parent_id": "p1",
+            "text": "hi",
+        },
+        {
+            "type": "follow",
+            "platform": "bluesky",
+            "follower_id": "did:plc:b",
+            "followed_id": "did:plc:a",
+            "followed_at": "2026-02-01T00:00:00Z",
+        },
+        {
+            "platform": "bluesky",
+            "actor_id": "did:plc:b",
+            "target_id": "did:plc:a",
+            "kind": "like",
+            "created_at": "2026-03-01T10:02:00Z",
+            "message_id": "p1",
+        },
     ]
     path = tmp_path / "everything.jsonl"
     path.write_text("\n".join(json.dumps(x) for x in lines) + "\n\n", encoding="utf-8")
@@ -613,11 +667,15 @@ def test_reject_lines_after_quoted_newlines(store: Store, tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("quoting", [csv.QUOTE_MINIMAL, csv.QUOTE_ALL], ids=["minimal", "all"])
-def test_empty_cells_are_not_known(store: Store, tmp_path: Path, quoting: int) -> None:
+def test_empty_cells_are_not_known(store: Store, tmp_path: Path, quoting: Quoting) -> None:
     """docs/formats.md: empty cells are "not known", however the writer quoted them."""
     columns = [*MESSAGE_COLUMNS, "text", "parent_id", "kind", "public", "likes", "root_id"]
-    row = {"platform": "reddit", "message_id": "m", "author_id": "u",
-           "created_at": "2026-03-01T00:00:00Z"}
+    row = {
+        "platform": "reddit",
+        "message_id": "m",
+        "author_id": "u",
+        "created_at": "2026-03-01T00:00:00Z",
+    }
     path = tmp_path / "messages.csv"
     write_csv(path, columns, [row], quoting)
     result = import_file(store, "csv", path)
@@ -637,8 +695,13 @@ LOOKS_LIKE_NULL = ["NA", "N/A", "n/a", "NULL", "null", "NaN", "nan", "-nan", "#N
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 def test_text_that_looks_like_a_null_is_text(store: Store, tmp_path: Path, fmt: str) -> None:
     rows = [
-        {"platform": "reddit", "message_id": word, "author_id": word,
-         "created_at": "2026-03-01T00:00:00Z", "text": word}
+        {
+            "platform": "reddit",
+            "message_id": word,
+            "author_id": word,
+            "created_at": "2026-03-01T00:00:00Z",
+            "text": word,
+        }
         for word in LOOKS_LIKE_NULL
     ]
     path = tmp_path / f"messages.{fmt}"

@@ -67,9 +67,7 @@ def test_opening_again_does_not_rerun_migrations(tmp_path: Path) -> None:
         assert recorded(reader) == before
 
 
-def test_a_new_migration_is_applied_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_new_migration_is_applied_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "convivial.duckdb"
     with Store(path) as old:
         before = recorded(old)

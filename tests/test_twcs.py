@@ -193,7 +193,9 @@ def test_the_row_with_bare_carriage_returns_is_byte_for_byte(head: Store, twcs_h
     stored = head.arrow("SELECT text FROM messages WHERE message_key = 'twitter:3399'")
     text = stored.column(0)[0].as_py()
     assert text.encode("utf-8") == text_bytes
-    assert text == "@AskPayPal \r\rI just love the start of email \U0001f601 https://t.co/8u1Pf5rJoN"
+    assert (
+        text == "@AskPayPal \r\rI just love the start of email \U0001f601 https://t.co/8u1Pf5rJoN"
+    )
 
 
 def test_authors_times_and_parents(head: Store, tweets: list[Tweet]) -> None:
@@ -218,9 +220,8 @@ def test_76_teams_each_with_its_brand_account(head: Store, tweets: list[Tweet]) 
     assert {r["team"] for r in teams} == brands
     assert {r["origin"] for r in teams} == {"import"}
     members = head.arrow("SELECT team, platform, account_ref, role FROM team_accounts").to_pylist()
-    assert sorted((r["team"], r["platform"], r["account_ref"], r["role"]) for r in members) == sorted(
-        (b, "twitter", b, "brand") for b in brands
-    )
+    got = sorted((r["team"], r["platform"], r["account_ref"], r["role"]) for r in members)
+    assert got == sorted((b, "twitter", b, "brand") for b in brands)
     accounts = head.arrow("SELECT account_key, handle FROM accounts").to_pylist()
     handles = {r["account_key"]: r["handle"] for r in accounts}
     for brand in brands:
@@ -237,6 +238,10 @@ def test_importing_again_changes_nothing(twcs_head: Path, tmp_path: Path) -> Non
         assert store.counts() == before
         assert len(store.imports()) == 1
         assert count(store, "SELECT count(*) FROM team_accounts") == 76
+
+
+def first_id(store: Store) -> int:
+    return store.imports()[0].import_id
 
 
 def _import(store: Store, path: Path) -> FileImport:
@@ -281,10 +286,6 @@ def test_a_modified_copy_adds_only_the_new_row(twcs_head: Path, tmp_path: Path) 
             " FROM interactions GROUP BY ALL HAVING count(*) > 1)",
         )
         assert duplicates == 0
-
-
-def first_id(store: Store) -> int:
-    return store.imports()[0].import_id
 
 
 def test_replies_become_reply_interactions(head: Store, tweets: list[Tweet]) -> None:
@@ -354,8 +355,7 @@ MENTION_CASES = [
 @pytest.mark.parametrize(("tweet_id", "targets"), MENTION_CASES)
 def test_mention_rule_on_real_tweets(head: Store, tweet_id: str, targets: set[str]) -> None:
     rows = head.arrow(
-        "SELECT actor_key, target_key FROM interactions"
-        " WHERE kind = 'mention' AND message_key = ?",
+        "SELECT actor_key, target_key FROM interactions WHERE kind = 'mention' AND message_key = ?",
         [key(tweet_id)],
     ).to_pylist()
     assert sorted(r["target_key"] for r in rows) == sorted(targets)
@@ -365,9 +365,7 @@ def test_mention_rule_on_real_tweets(head: Store, tweet_id: str, targets: set[st
     assert all(r["actor_key"] == authors[0]["author_key"] for r in rows)
 
 
-def test_mention_interactions_match_an_independent_count(
-    head: Store, tweets: list[Tweet]
-) -> None:
+def test_mention_interactions_match_an_independent_count(head: Store, tweets: list[Tweet]) -> None:
     expected = expected_mentions(tweets)
     assert len(expected) == 1543
     rows = head.arrow(

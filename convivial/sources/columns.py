@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from convivial.sources.base import Reject
 
-__all__ = ["Checked", "to_bool", "to_int", "to_iso_time", "to_time"]
+__all__ = ["Checked", "blank_to_null", "to_bool", "to_int", "to_iso_time", "to_time"]
 
 _ISO = (
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?"
@@ -28,11 +28,22 @@ _FALSE = ["false", "f", "no", "n", "0"]
 
 
 def _present(values: pa.Array) -> np.ndarray:
-    return np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False), dtype=bool)
+    """Cells that hold something: not null and not blank."""
+    filled = pc.is_valid(values)
+    if pa.types.is_string(values.type):
+        blank = pc.equal(pc.utf8_trim_whitespace(values), "")
+        filled = pc.and_kleene(filled, pc.invert(blank))
+    return np.asarray(pc.fill_null(filled, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _mask(values: pa.Array) -> np.ndarray:
     return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def blank_to_null(values: pa.Array) -> pa.Array:
+    """Empty cells are "not known", quoted or not."""
+    blank = pc.equal(values, "")
+    return pc.if_else(blank, pa.scalar(None, pa.string()), values)
 
 
 def to_int(values: pa.Array) -> tuple[pa.Array, np.ndarray]:

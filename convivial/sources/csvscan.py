@@ -89,6 +89,7 @@ class CsvScan:
                 ),
                 convert_options=pcsv.ConvertOptions(
                     column_types=dict.fromkeys(self._names, pa.string()),
+                    null_values=[""],
                     strings_can_be_null=True,
                     quoted_strings_can_be_null=False,
                 ),

@@ -31,7 +31,7 @@ from convivial.sources.base import (
     register,
     table,
 )
-from convivial.sources.columns import Checked, to_bool, to_int, to_iso_time
+from convivial.sources.columns import Checked, blank_to_null, to_bool, to_int, to_iso_time
 from convivial.sources.csvscan import CsvScan
 
 __all__ = ["RECORD_KINDS", "CsvSource", "JsonlSource"]
@@ -145,7 +145,7 @@ def convert(
 ) -> tuple[pa.Table, list[Reject]]:
     """Text columns of one kind to its schema; bad rows become rejects with their lines."""
     size = len(lines)
-    text = {c: columns.get(c, pa.nulls(size, pa.string())) for c in kind.columns}
+    text = {c: blank_to_null(columns.get(c, pa.nulls(size, pa.string()))) for c in kind.columns}
     checked = Checked(size)
     for column in kind.required:
         checked.require(text[column], column)
@@ -169,10 +169,9 @@ def convert(
         checked.flag(bad, f"{column} is not {what}")
     for column, allowed in kind.choices:
         lowered = pc.utf8_lower(pc.utf8_trim_whitespace(text[column]))
+        known = pc.is_in(lowered, pa.array(allowed))
         bad = np.asarray(
-            pc.fill_null(pc.invert(pc.is_in(lowered, pa.array(allowed))), False).to_numpy(
-                zero_copy_only=False
-            ),
+            pc.and_kleene(pc.is_valid(lowered), pc.invert(known)).to_numpy(zero_copy_only=False),
             dtype=bool,
         )
         checked.flag(bad, f"{column} must be one of {', '.join(allowed)}")
@@ -321,4 +320,8 @@ def _cells(obj: object) -> tuple[str | None, str, dict[str, str | None]]:
             cells[key] = " ".join(str(v) for v in value)
         else:
             cells[key] = None if value is None else str(value)
+        try:
+            (cells[key] or "").encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return f"{key} holds an unpaired surrogate ({exc.object[exc.start]!r})", "", {}
     return None, kind.name, cells
