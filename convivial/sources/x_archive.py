@@ -26,8 +26,9 @@ Rules:
 - **Likes**: like.js names the liked tweet but not its author (in the real sample every
   `expandedUrl` is `twitter.com/i/web/status/ID`). The author is the owner for the archive's own
   tweets (a self-like, which the store drops), the parent's author for tweets the owner replied
-  to, or the user of a `twitter.com/USER/status/ID` URL (id looked up as for `--team`); any other
-  like goes to one placeholder account, `unknown-author`, so that no like is lost. The like's
+  to, or the user of a `twitter.com/USER/status/ID` URL (id looked up as for `--team`). Any other
+  like names nobody it could be an edge to: it is kept in `rejects` with that reason, never given
+  to a made-up account that metrics would count as a member. The like's
   message is the liked tweet. Its time is not exported: it is the liked tweet's time, from its
   Snowflake id, or for older sequential ids the time of the archive's own tweet nearest below it
   in id (the earliest when none is below; the Snowflake epoch when the archive has none).
@@ -70,10 +71,9 @@ from convivial.sources.base import (
     register,
 )
 
-__all__ = ["UNKNOWN_AUTHOR", "XArchiveSource"]
+__all__ = ["XArchiveSource"]
 
 _PLATFORM = "twitter"
-UNKNOWN_AUTHOR = "unknown-author"
 """The account id that likes of tweets whose author the archive does not tell go to."""
 
 _BATCH = 5000
@@ -592,10 +592,13 @@ class _Reader:
             chunk.reject(entry, "like without tweetId", text)
             return
         target = self._liked_author(chunk, tweet_id, like.get("expandedUrl"), entry.line)
+        if target is None:
+            chunk.reject(entry, "like of a tweet whose author the archive does not name", text)
+            return
         self._interaction(chunk, "like", target, self._id_time(tweet_id), tweet_id, entry.line)
 
-    def _liked_author(self, chunk: _Chunk, tweet_id: str, url: object, line: int) -> str:
-        """The liked tweet's author as far as the archive tells, else `UNKNOWN_AUTHOR`."""
+    def _liked_author(self, chunk: _Chunk, tweet_id: str, url: object, line: int) -> str | None:
+        """The liked tweet's author as far as the archive tells, else None."""
         if tweet_id in self.survey.tweet_ids:
             return self.owner.account_id
         replied = self.survey.reply_authors.get(tweet_id)
@@ -604,9 +607,7 @@ class _Reader:
         match = _STATUS_URL.match(url) if isinstance(url, str) else None
         handle = match[1] if match and match[1].lower() != "i" else None
         if handle is None:
-            if UNKNOWN_AUTHOR not in self.emitted:
-                self._account(chunk, UNKNOWN_AUTHOR, None, "unknown author (X archive likes)", line)
-            return UNKNOWN_AUTHOR
+            return None
         target = self.handles.get(handle.lower(), handle)
         if target not in self.emitted:
             self._account(chunk, target, handle, None, line)
