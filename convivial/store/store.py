@@ -68,7 +68,6 @@ class Store:
         self.path = path
         self._con = duckdb.connect(str(path), read_only=read_only)
         self._con.execute("SET TimeZone = 'UTC'")
-        self._con.execute("SET preserve_insertion_order = false")
         if not read_only:
             self.migrate()
 
