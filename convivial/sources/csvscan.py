@@ -67,16 +67,23 @@ class CsvScan:
 
     def batches(self) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
         """Good rows as text columns (empty cells are null), with the line each starts on."""
-        with ThreadPoolExecutor(1) as scanner:
-            ahead = scanner.submit(self._next_chunk)
-            while (chunk := ahead.result()) is not None:
-                ahead = scanner.submit(self._next_chunk)
-                data, lines = chunk
-                batch = self._parse(data, len(lines))
-                if batch is None:
-                    batch, keep = self._parse_each(data, lines)
-                    lines = lines[keep]
-                yield self._restore_cr(batch), lines
+        with ThreadPoolExecutor(1) as reader:
+            ahead = reader.submit(self._next_rows)
+            while (rows := ahead.result()) is not None:
+                ahead = reader.submit(self._next_rows)
+                yield rows
+
+    def _next_rows(self) -> tuple[pa.RecordBatch, np.ndarray] | None:
+        """The next chunk's good rows, scanned and parsed (ahead of the consumer, in a thread)."""
+        chunk = self._next_chunk()
+        if chunk is None:
+            return None
+        data, lines = chunk
+        batch = self._parse(data, len(lines))
+        if batch is None:
+            batch, keep = self._parse_each(data, lines)
+            lines = lines[keep]
+        return self._restore_cr(batch), lines
 
     def _parse(self, data: bytes, expected: int) -> pa.RecordBatch | None:
         """Arrow's parse of a chunk, or None when it does not see the records the scan saw."""

@@ -109,7 +109,9 @@ class ImportWriter:
 
     def finish(self, finished_at: datetime) -> None:
         """Merge what was staged, derive threads and interactions, and record the import."""
-        self._run(_NEW_MESSAGES)
+        duplicated = self._con.execute(_DUPLICATED).fetchall()[0][0]
+        first_only = _FIRST_ONLY if duplicated else ""
+        self._run(_NEW_MESSAGES.replace("$first_only", first_only))
         self._run(_AUTHORS)
         self._run("DROP TABLE stage_messages")
         self._set_roots()
@@ -176,9 +178,15 @@ SELECT key AS message_key, platform, platform || ':' || author_id AS author_key,
            lambda m: lower(ltrim(m, '@'))) AS mentions
 FROM (SELECT platform || ':' || message_id AS key, * FROM stage_messages) AS s
 WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.message_key = s.key)
-QUALIFY row_number() OVER (PARTITION BY key ORDER BY line) = 1
+$first_only
 """
 """The file's messages that the store does not hold yet, keyed, each once."""
+
+_DUPLICATED = """
+SELECT count(*) > count(DISTINCT (platform, message_id)) FROM stage_messages
+"""
+_FIRST_ONLY = "QUALIFY row_number() OVER (PARTITION BY key ORDER BY line) = 1"
+"""Only files that repeat a message pay for keeping the first of each."""
 
 _AUTHORS = """
 INSERT INTO stage_accounts (platform, account_id, handle)
