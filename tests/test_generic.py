@@ -717,6 +717,35 @@ def test_text_that_looks_like_a_null_is_text(store: Store, tmp_path: Path, fmt: 
         assert stored[f"reddit:{word}"]["author_key"] == f"reddit:{word}"
 
 
+BLANK_TEXTS = [" ", "  ", "\t", "\n", "\r\n", "\r", " \n "]
+
+
+@pytest.mark.parametrize("fmt", ["minimal", "all", "jsonl"])
+def test_text_of_only_blanks_is_text(store: Store, tmp_path: Path, fmt: str) -> None:
+    """Only an empty cell is "not known"; a cell of spaces or line breaks is text."""
+    rows = [
+        {
+            "platform": "reddit",
+            "message_id": str(i),
+            "author_id": "u",
+            "created_at": "2026-03-01T00:00:00Z",
+            "text": text,
+        }
+        for i, text in enumerate(BLANK_TEXTS)
+    ]
+    if fmt == "jsonl":
+        path = tmp_path / "messages.jsonl"
+        write_jsonl(path, rows)
+    else:
+        path = tmp_path / "messages.csv"
+        quoting: Quoting = csv.QUOTE_ALL if fmt == "all" else csv.QUOTE_MINIMAL
+        write_csv(path, [*MESSAGE_COLUMNS, "text"], rows, quoting)
+    import_file(store, "jsonl" if fmt == "jsonl" else "csv", path)
+    assert store.rejects() == []
+    stored = stored_messages(store)
+    assert [stored[f"reddit:{i}"]["text"] for i in range(len(BLANK_TEXTS))] == BLANK_TEXTS
+
+
 def test_importing_the_same_generic_file_twice_adds_nothing(store: Store, tmp_path: Path) -> None:
     path = write_text(
         tmp_path / "messages.csv",
