@@ -83,6 +83,7 @@ class ImportWriter:
         for name, schema in _STAGES.items():
             columns = ", ".join(f'"{f.name}" {_DUCK_TYPES[f.type]}' for f in schema)
             con.execute(f"CREATE OR REPLACE TEMP TABLE stage_{name} ({columns})")
+        con.execute(_NEW_MESSAGES)
 
     def write(self, batch: Batch) -> None:
         """Stage one batch (temporary tables, which spill to disk when memory runs short)."""
@@ -93,7 +94,11 @@ class ImportWriter:
                 continue
             self._con.register("incoming", data)
             try:
-                self._con.execute(f"INSERT INTO stage_{name} BY NAME SELECT * FROM incoming")
+                if name == "messages":
+                    self._con.execute(_STAGE_MESSAGES)
+                    self._con.execute(_STAGE_AUTHORS)
+                else:
+                    self._con.execute(f"INSERT INTO stage_{name} BY NAME SELECT * FROM incoming")
             finally:
                 self._con.unregister("incoming")
         self.write_rejects(batch.rejects)
@@ -109,11 +114,9 @@ class ImportWriter:
 
     def finish(self, finished_at: datetime) -> None:
         """Merge what was staged, derive threads and interactions, and record the import."""
-        duplicated = self._con.execute(_DUPLICATED).fetchall()[0][0]
-        first_only = _FIRST_ONLY if duplicated else ""
-        self._run(_NEW_MESSAGES.replace("$first_only", first_only))
-        self._run(_AUTHORS)
-        self._run("DROP TABLE stage_messages")
+        if self._con.execute(_REPEATED).fetchall()[0][0]:
+            self._run(_KEEP_FIRST)
+        self._run(_DROP_KNOWN)
         self._set_roots()
         self._run(_INSERT_MESSAGES)
         for statement in (*_MERGE, *_DERIVE):
@@ -165,34 +168,46 @@ class ImportWriter:
 
 _SCRATCH = ("new_messages", "up", "touched", "refs", "resolved")
 
-_NEW_MESSAGES = f"""
-CREATE OR REPLACE TEMP TABLE new_messages AS
-SELECT key AS message_key, platform, platform || ':' || author_id AS author_key, created_at,
-       text,
-       CASE WHEN parent_id IS NOT NULL THEN platform || ':' || parent_id END AS parent_key,
-       CASE WHEN root_id IS NOT NULL THEN platform || ':' || root_id END AS root_key,
-       COALESCE(kind, CASE WHEN parent_id IS NOT NULL THEN 'reply' ELSE 'post' END) AS kind,
-       COALESCE(is_public, true) AS is_public, likes, shares, replies,
+_NEW_MESSAGES = """
+CREATE OR REPLACE TEMP TABLE new_messages (
+    message_key VARCHAR, platform VARCHAR, author_key VARCHAR, created_at TIMESTAMP,
+    text VARCHAR, parent_key VARCHAR, root_key VARCHAR, kind VARCHAR, is_public BOOLEAN,
+    likes BIGINT, shares BIGINT, replies BIGINT, mentions VARCHAR[], line BIGINT)
+"""
+"""The file's messages, keyed, on their way into `messages`."""
+
+_STAGE_MESSAGES = f"""
+INSERT INTO new_messages
+SELECT platform || ':' || message_id, platform, platform || ':' || author_id, created_at, text,
+       CASE WHEN parent_id IS NOT NULL THEN platform || ':' || parent_id END,
+       CASE WHEN root_id IS NOT NULL THEN platform || ':' || root_id END,
+       COALESCE(kind, CASE WHEN parent_id IS NOT NULL THEN 'reply' ELSE 'post' END),
+       COALESCE(is_public, true), likes, shares, replies,
        list_transform(
            COALESCE(mentions, regexp_extract_all(COALESCE(text, ''), '{MENTION_PATTERN}', 1)),
-           lambda m: lower(ltrim(m, '@'))) AS mentions
-FROM (SELECT platform || ':' || message_id AS key, * FROM stage_messages) AS s
-WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.message_key = s.key)
-$first_only
+           lambda m: lower(ltrim(m, '@'))),
+       line
+FROM incoming
 """
-"""The file's messages that the store does not hold yet, keyed, each once."""
 
-_DUPLICATED = """
-SELECT count(*) > count(DISTINCT (platform, message_id)) FROM stage_messages
-"""
-_FIRST_ONLY = "QUALIFY row_number() OVER (PARTITION BY key ORDER BY line) = 1"
-"""Only files that repeat a message pay for keeping the first of each."""
-
-_AUTHORS = """
+_STAGE_AUTHORS = """
 INSERT INTO stage_accounts (platform, account_id, handle)
-SELECT platform, author_id, any_value(author_handle) FROM stage_messages GROUP BY ALL
+SELECT platform, author_id, any_value(author_handle) FROM incoming GROUP BY ALL
 """
 """Authors are accounts too, with the handle the messages give."""
+
+_REPEATED = "SELECT count(*) > count(DISTINCT message_key) FROM new_messages"
+_KEEP_FIRST = """
+DELETE FROM new_messages WHERE rowid IN (
+    SELECT rowid FROM new_messages
+    QUALIFY row_number() OVER (PARTITION BY message_key ORDER BY line) > 1)
+"""
+"""A message the file repeats counts once, as first seen; only such files pay for this."""
+
+_DROP_KNOWN = """
+DELETE FROM new_messages WHERE message_key IN (SELECT message_key FROM messages)
+"""
+"""Messages the store already holds are not imported again."""
 
 _ROOTS_START = """
 CREATE OR REPLACE TEMP TABLE up AS
