@@ -122,6 +122,9 @@ def import_(
         str | None, typer.Option(help="Team for a source whose owner is the brand.")
     ] = None,
     strict: Annotated[bool, typer.Option(help="Fail on the first bad row; write nothing.")] = False,
+    team_by: Annotated[
+        str | None, typer.Option(help="Make teams of a field, e.g. subreddit (reddit source).")
+    ] = None,
 ) -> None:
     """Import files into the workspace; bad rows are kept aside in `rejects`."""
     ws = _workspace(ctx)
@@ -129,7 +132,13 @@ def import_(
         raise BadInput(f"unknown source {source!r}; known sources: {', '.join(source_names())}")
     with ws.open_store() as store, _ImportProgress(paths) as progress:
         results = import_files(
-            store, source, paths, team=team, strict=strict, progress=progress.update
+            store,
+            source,
+            paths,
+            team=team,
+            team_by=team_by,
+            strict=strict,
+            progress=progress.update,
         )
     for result in results:
         _print_import(result)

@@ -42,11 +42,12 @@ def import_files(
     paths: Iterable[Path],
     *,
     team: str | None = None,
+    team_by: str | None = None,
     strict: bool = False,
     progress: Progress | None = None,
 ) -> list[FileImport]:
     """Import each path in turn; a failing file raises before later ones are read."""
-    source = get_source(source_name, SourceOptions(team=team))
+    source = get_source(source_name, SourceOptions(team=team, team_by=team_by))
     return [
         import_file(store, source_name, p, strict=strict, progress=progress, source=source)
         for p in paths

@@ -71,11 +71,13 @@ MESSAGE_SCHEMA = pa.schema(
         ("shares", pa.int64()),
         ("replies", pa.int64()),
         ("mentions", pa.list_(pa.string())),
+        ("team", pa.string()),
         ("line", pa.int64()),
     ]
 )
 """Messages. `kind` null means reply when `parent_id` is set, else post; `mentions` null means
-"read the @handles from the text"; `is_public` null means public."""
+"read the @handles from the text"; `is_public` null means public; `team` is set only by sources
+that know it (a subreddit made a team)."""
 
 INTERACTION_SCHEMA = pa.schema(
     [
@@ -150,6 +152,8 @@ class SourceOptions:
     """Command-line options a source may use."""
 
     team: str | None = None
+    team_by: str | None = None
+    """A field that makes teams of the data, such as `subreddit`, for sources that offer one."""
 
 
 class Source(Protocol):

@@ -172,7 +172,7 @@ _NEW_MESSAGES = """
 CREATE OR REPLACE TEMP TABLE new_messages (
     message_key VARCHAR, platform VARCHAR, author_key VARCHAR, created_at TIMESTAMP,
     text VARCHAR, parent_key VARCHAR, root_key VARCHAR, kind VARCHAR, is_public BOOLEAN,
-    likes BIGINT, shares BIGINT, replies BIGINT, mentions VARCHAR[], line BIGINT)
+    likes BIGINT, shares BIGINT, replies BIGINT, mentions VARCHAR[], team VARCHAR, line BIGINT)
 """
 """The file's messages, keyed, on their way into `messages`."""
 
@@ -186,7 +186,7 @@ SELECT platform || ':' || message_id, platform, platform || ':' || author_id, cr
        list_transform(
            COALESCE(mentions, regexp_extract_all(COALESCE(text, ''), '{MENTION_PATTERN}', 1)),
            lambda m: lower(ltrim(m, '@'))),
-       line
+       team, line
 FROM incoming
 """
 
@@ -224,7 +224,7 @@ _INSERT_MESSAGES = """
 INSERT INTO messages
 SELECT n.message_key, n.platform, n.author_key, n.created_at, n.text, n.parent_key,
        COALESCE(n.root_key, old.root_key, up.cur, n.message_key), n.kind, n.is_public,
-       n.likes, n.shares, n.replies, n.mentions, $import
+       n.likes, n.shares, n.replies, n.mentions, $import, n.team
 FROM new_messages n
 LEFT JOIN up USING (message_key)
 LEFT JOIN messages old ON old.message_key = up.cur
@@ -289,6 +289,7 @@ _MERGE = [
     """,
     """
     INSERT INTO teams SELECT DISTINCT team, 'import' FROM stage_hosts
+    UNION SELECT DISTINCT team, 'import' FROM new_messages WHERE team IS NOT NULL
     ON CONFLICT DO NOTHING
     """,
     """
