@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from convivial.metrics.community import community_metrics
 from convivial.metrics.counts import counts
+from convivial.metrics.members import member_lists
 from convivial.metrics.scope import team_scope
 from convivial.metrics.window import Window, default_window
 from convivial.report.model import TeamReport
@@ -34,4 +37,24 @@ def build_reports(
         names = [team]
     con = store.ibis()
     window = default_window(con, window_days, since, until)
-    return [TeamReport(name, window, counts(team_scope(con, name, window))) for name in names]
+    return [_team_report(con, name, window) for name in names]
+
+
+def _team_report(con: Any, team: str, window: Window) -> TeamReport:
+    scope = team_scope(con, team, window)
+    basic = counts(scope)
+    followers = basic["followers"]
+    community = community_metrics(scope, followers)
+    members = member_lists(scope, community.active)
+    return TeamReport(
+        team,
+        window,
+        {**community.values, **basic},
+        lists={
+            "slipping_away": community.slipping_away,
+            "advocates": members.advocates,
+            "top_followed": members.top_followed,
+            "members": members.members,
+        },
+        reasons=community.reasons,
+    )

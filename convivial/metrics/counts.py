@@ -18,7 +18,6 @@ _INTERACTION_KINDS = ("reply", "mention", "share", "quote", "like", "follow")
 def counts(scope: TeamScope) -> dict[str, int | None]:
     """Counts over the window [start, end):
 
-    - `active_members`: members (non-host accounts) with >= 1 conversational interaction as actor;
     - `messages_<kind>`: the team's messages by kind, `host_messages` those its hosts wrote;
     - `interactions_<kind>`: the team's interactions by kind;
     - `followers`: accounts following a host account (at any time), None when no follows are known.
@@ -32,10 +31,6 @@ def counts(scope: TeamScope) -> dict[str, int | None]:
         (scope.interactions.created_at >= w.start) & (scope.interactions.created_at < w.end)
     )
     out: dict[str, int | None] = {}
-    conversational = interactions.filter(
-        interactions.kind.isin(CONVERSATIONAL) & ~interactions.actor_key.isin(hosts)
-    )
-    out["active_members"] = _int(conversational.actor_key.nunique())
     by_kind = _grouped(messages, "kind")
     for kind in _MESSAGE_KINDS:
         out[f"messages_{kind}"] = by_kind.get(kind, 0)

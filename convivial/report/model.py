@@ -19,6 +19,8 @@ class TeamReport:
     metrics: dict[str, Any]
     network: dict[str, Any] = field(default_factory=dict)
     lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+    """Why a metric is None, by key."""
 
     def as_json(self) -> dict[str, Any]:
         """The JSON contract: team, window {start, end}, metrics, network, lists."""
@@ -28,4 +30,5 @@ class TeamReport:
             "metrics": self.metrics,
             "network": self.network,
             "lists": self.lists,
+            "reasons": self.reasons,
         }
