@@ -167,8 +167,14 @@ def report(
     """The report: per team, over a window (default: 90 days to the latest event)."""
     ws = _workspace(ctx)
     with ws.open_store() as store:
+        config = ws.config()
         reports = build_reports(
-            store, team=team, window_days=ws.config().window_days, since=since, until=until
+            store,
+            team=team,
+            window_days=config.window_days,
+            since=since,
+            until=until,
+            bands=config.bands,
         )
     if format is Format.text and output is None:
         render_text(reports, out)
@@ -207,7 +213,8 @@ def demo(
     for result in results:
         _print_import(result)
     with ws.open_store() as store:
-        reports = build_reports(store, window_days=ws.config().window_days)
+        config = ws.config()
+        reports = build_reports(store, window_days=config.window_days, bands=config.bands)
     render_text(reports, out)
     html = directory / "report.html"
     html.write_text(render_html(reports), encoding="utf-8")

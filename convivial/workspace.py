@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomli_w
 
+from convivial.metrics.bands import bands_with
 from convivial.sources.base import PLATFORMS
 from convivial.store import Store, TeamAccounts
 
@@ -117,7 +118,12 @@ class Workspace:
             raise WorkspaceError(f"{self.config_path}: {exc}") from None
         teams = tuple(_team(self.config_path, t) for t in data.get("teams", []))
         window = data.get("window", {}).get("days", DEFAULT_WINDOW_DAYS)
-        return Config(teams, int(window), dict(data.get("bands", {})))
+        bands = dict(data.get("bands", {}))
+        try:
+            bands_with(bands)
+        except (ValueError, TypeError) as exc:
+            raise WorkspaceError(f"{self.config_path}: {exc}") from None
+        return Config(teams, int(window), bands)
 
     def open_store(self, *, read_only: bool = False) -> Store:
         """The store, with the configured teams synced into it."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from convivial.metrics.bands import bands_with, status
 from convivial.metrics.community import community_metrics
 from convivial.metrics.counts import counts
 from convivial.metrics.members import member_lists
@@ -27,6 +29,7 @@ def build_reports(
     window_days: int = 90,
     since: datetime | None = None,
     until: datetime | None = None,
+    bands: Mapping[str, Sequence[float]] | None = None,
 ) -> list[TeamReport]:
     """One report per team (or for the one named), over the same window."""
     names = [name for name, *_ in store.teams()]
@@ -37,10 +40,11 @@ def build_reports(
         names = [team]
     con = store.ibis()
     window = default_window(con, window_days, since, until)
-    return [_team_report(con, name, window) for name in names]
+    chosen = bands_with(bands or {})
+    return [_team_report(con, name, window, chosen) for name in names]
 
 
-def _team_report(con: Any, team: str, window: Window) -> TeamReport:
+def _team_report(con: Any, team: str, window: Window, bands: dict[str, Any]) -> TeamReport:
     scope = team_scope(con, team, window)
     basic = counts(scope)
     followers = basic["followers"]
@@ -57,4 +61,9 @@ def _team_report(con: Any, team: str, window: Window) -> TeamReport:
             "members": members.members,
         },
         reasons=community.reasons,
+        statuses={
+            key: found
+            for key, (bounds, names) in bands.items()
+            if (found := status(community.values.get(key), bounds, names)) is not None
+        },
     )

@@ -21,6 +21,8 @@ class TeamReport:
     lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
     """Why a metric is None, by key."""
+    statuses: dict[str, str] = field(default_factory=dict)
+    """The band a metric's value falls in (METRICS.md "reads as"), by key."""
 
     def as_json(self) -> dict[str, Any]:
         """The JSON contract: team, window {start, end}, metrics, network, lists."""
@@ -31,4 +33,5 @@ class TeamReport:
             "network": self.network,
             "lists": self.lists,
             "reasons": self.reasons,
+            "statuses": self.statuses,
         }

@@ -4,54 +4,88 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from convivial.report.model import TeamReport
+from convivial.report.wording import ACTIVITY, SCORECARD, Line, format_value
 
-__all__ = ["LABELS", "render_html", "render_json", "render_text"]
+__all__ = ["render_html", "render_json", "render_text"]
 
-LABELS: dict[str, str] = {
-    "active_members": "Active members (spoke at least once)",
-    "followers": "Followers",
-    "host_messages": "Messages by the business",
-    "messages_post": "Posts",
-    "messages_reply": "Replies",
-    "messages_share": "Shares",
-    "messages_quote": "Quotes",
-    "interactions_reply": "Replies (person to person)",
-    "interactions_mention": "Mentions",
-    "interactions_share": "Shares of someone's message",
-    "interactions_quote": "Quotes of someone's message",
-    "interactions_like": "Likes",
-    "interactions_follow": "New follows",
+_STATUS_STYLE = {
+    "community": "bold green",
+    "party host": "bold green",
+    "forming": "yellow",
+    "audience": "bold red",
+    "rock star": "bold red",
 }
-"""What each metric key means, in words a shop owner uses."""
 
 
-def _format(value: object) -> str:
-    if value is None:
-        return "not known"
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
+def _scorecard(report: TeamReport, lines: Sequence[Line], principles: bool) -> Table:
+    table = Table(show_header=False, box=None, pad_edge=False, expand=False)
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_column("status")
+    if principles:
+        table.add_column("principle", style="dim italic")
+    for line in lines:
+        value = report.metrics.get(line.key)
+        state = report.statuses.get(line.key, "")
+        cells: list[str | Text] = [line.label, format_value(value, line.share)]
+        cells.append(Text(state, style=_STATUS_STYLE.get(state, "")))
+        if principles:
+            cells.append(
+                report.reasons.get(line.key, line.principle) if value is None else line.principle
+            )
+        table.add_row(*cells)
+    return table
+
+
+def _people(report: TeamReport) -> Table:
+    table = Table(title="Advocates beside the most followed", box=None, pad_edge=False)
+    table.add_column("advocates (community value)")
+    table.add_column("most followed")
+    advocates = report.lists.get("advocates", [])
+    followed = report.lists.get("top_followed", [])
+    for i in range(max(len(advocates), len(followed))):
+        a = advocates[i] if i < len(advocates) else None
+        f = followed[i] if i < len(followed) else None
+        table.add_row(
+            f"{a['account_key']}  {a['community_value']:.2f}" if a else "",
+            f"{f['account_key']}  {f['followers']:,}" if f else "",
+        )
+    return table
+
+
+def _slipping(report: TeamReport) -> Text:
+    gone: list[dict[str, Any]] = report.lists.get("slipping_away", [])
+    if not gone:
+        return Text("No core member is slipping away.")
+    names = ", ".join(g["account_key"] for g in gone[:12])
+    more = f" and {len(gone) - 12} more" if len(gone) > 12 else ""
+    return Text(f"Reach out to: {names}{more}")
 
 
 def render_text(reports: Sequence[TeamReport], console: Console) -> None:
-    """One panel per team: its window and every metric with its label."""
+    """Per team: the scorecard with each principle and status, activity, advocates, who to call."""
     for report in reports:
-        table = Table(show_header=False, box=None, pad_edge=False)
-        table.add_column("metric")
-        table.add_column("value", justify="right")
-        for key, value in report.metrics.items():
-            table.add_row(LABELS.get(key, key), _format(value))
         window = f"{report.window.start:%Y-%m-%d} to {report.window.end:%Y-%m-%d}"
-        console.print(Panel(Group(table), title=f"[b]{report.team}[/b]", subtitle=window))
+        parts: list[Any] = [
+            Text("Community or audience?", style="bold"),
+            _scorecard(report, SCORECARD, principles=True),
+            Text(""),
+            Text("Activity", style="bold"),
+            _scorecard(report, ACTIVITY, principles=False),
+        ]
+        if report.lists.get("advocates"):
+            parts += [Text(""), _people(report)]
+        parts += [Text(""), _slipping(report)]
+        console.print(Panel(Group(*parts), title=f"[b]{report.team}[/b]", subtitle=window))
 
 
 def render_json(reports: Sequence[TeamReport], one_team: bool) -> str:
@@ -69,4 +103,6 @@ _ENV = Environment(
 def render_html(reports: Sequence[TeamReport]) -> str:
     """One self-contained HTML file: no scripts, styles inline, every text escaped."""
     template = _ENV.get_template("report.html.j2")
-    return template.render(reports=reports, labels=LABELS, fmt=_format)
+    return template.render(
+        reports=reports, scorecard=SCORECARD, activity=ACTIVITY, fmt=format_value
+    )

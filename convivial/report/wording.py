@@ -1,0 +1,80 @@
+"""The words the presenters put beside each number: its name, the principle it measures, and how
+to show its value. Wording only: every value comes from the Report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["ACTIVITY", "SCORECARD", "Line", "format_value"]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One scorecard line: the metric's key, its name, the principle, and whether it is a share."""
+
+    key: str
+    label: str
+    principle: str = ""
+    share: bool = False
+
+
+SCORECARD = (
+    Line("active_members", "Active members", "people who spoke at least once"),
+    Line(
+        "member_to_member_share",
+        "Members talking to each other",
+        "a party with a host, not a rock concert",
+        share=True,
+    ),
+    Line("member_reciprocity", "Two-way member pairs", "relationships, not one-way shouts", True),
+    Line("host_reciprocity", "Members the host answered", "never ignore who speaks to you", True),
+    Line("listening_rate", "Messages answered within 7 days", "speaking AND listening", True),
+    Line("conversation_share", "Host messages that are replies", "converse, don't broadcast", True),
+    Line("strong_ties_host", "Strong ties with the host", "fewer, strong, two-way relationships"),
+    Line("strong_ties_members", "Strong ties among members", "members bound to each other"),
+    Line("core_members", "Core members", "the number that matters"),
+    Line("core_to_followers", "Core members per follower", "beside the number that doesn't", True),
+    Line(
+        "host_independence",
+        "Members still connected without the host",
+        "does the party go on without you?",
+        True,
+    ),
+    Line("bus_factor", "Members carrying half the conversation", "few hands or many"),
+    Line(
+        "newcomer_welcome_rate",
+        "Newcomers welcomed within 48 h",
+        "make newcomers feel at home",
+        True,
+    ),
+    Line("newcomer_return_rate", "Newcomers who came back", "a welcome that works", True),
+    Line("slipping_away", "Core members slipping away", "people to reach out to"),
+)
+
+ACTIVITY = (
+    Line("followers", "Followers"),
+    Line("host_messages", "Messages by the business"),
+    Line("messages_post", "Posts"),
+    Line("messages_reply", "Replies"),
+    Line("messages_share", "Shares"),
+    Line("messages_quote", "Quotes"),
+    Line("interactions_reply", "Replies between people"),
+    Line("interactions_mention", "Mentions"),
+    Line("interactions_share", "Shares of someone's message"),
+    Line("interactions_quote", "Quotes of someone's message"),
+    Line("interactions_like", "Likes"),
+    Line("interactions_follow", "New follows"),
+)
+
+
+def format_value(value: object, share: bool = False) -> str:
+    """A value as a person reads it: shares in percent, counts with separators."""
+    if value is None:
+        return "n/a"
+    if share and isinstance(value, int | float):
+        return f"{100 * value:.0f}%" if value >= 0.01 or value == 0 else f"{100 * value:.1f}%"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
