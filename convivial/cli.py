@@ -27,7 +27,14 @@ from rich.text import Text
 from convivial import __version__
 from convivial.importer import FileImport, ImportFailed, import_files
 from convivial.metrics import UnknownTeam, build_reports
-from convivial.report.render import render_html, render_json, render_text
+from convivial.report.model import TeamReport
+from convivial.report.render import (
+    render_html,
+    render_json,
+    render_members,
+    render_members_json,
+    render_text,
+)
 from convivial.sources import SourceError, source_names
 from convivial.workspace import TeamConfig, Workspace, WorkspaceError, parse_account
 
@@ -41,6 +48,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(soft_wrap=True)
+"""Lines that must stay whole (summaries a script may read)."""
+panels = Console()
+"""Reports, wrapped to the terminal."""
 err = Console(stderr=True, soft_wrap=True)
 
 _PROGRESS_FROM_BYTES = 5 << 20
@@ -165,19 +175,9 @@ def report(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file.")] = None,
 ) -> None:
     """The report: per team, over a window (default: 90 days to the latest event)."""
-    ws = _workspace(ctx)
-    with ws.open_store() as store:
-        config = ws.config()
-        reports = build_reports(
-            store,
-            team=team,
-            window_days=config.window_days,
-            since=since,
-            until=until,
-            bands=config.bands,
-        )
+    reports = _reports(ctx, team, since, until)
     if format is Format.text and output is None:
-        render_text(reports, out)
+        render_text(reports, panels)
         return
     if format is Format.text:
         raise BadInput("text goes to the terminal; use --format json or html with -o")
@@ -191,6 +191,22 @@ def report(
     else:
         output.write_text(body, encoding="utf-8")
         err.print(f"Wrote {output}")
+
+
+@app.command()
+def members(
+    ctx: typer.Context,
+    team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
+    format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+) -> None:
+    """Advocates, levels, strong ties and who is slipping away."""
+    reports = _reports(ctx, team, None, None)
+    if format is Format.json:
+        sys.stdout.write(render_members_json(reports, one_team=team is not None) + "\n")
+    elif format is Format.text:
+        render_members(reports, panels)
+    else:
+        raise BadInput("members prints text or json")
 
 
 @app.command()
@@ -215,10 +231,26 @@ def demo(
     with ws.open_store() as store:
         config = ws.config()
         reports = build_reports(store, window_days=config.window_days, bands=config.bands)
-    render_text(reports, out)
+    render_text(reports, panels)
     html = directory / "report.html"
     html.write_text(render_html(reports), encoding="utf-8")
     out.print(f"Wrote {html}")
+
+
+def _reports(
+    ctx: typer.Context, team: str | None, since: datetime | None, until: datetime | None
+) -> list[TeamReport]:
+    ws = _workspace(ctx)
+    config = ws.config()
+    with ws.open_store() as store:
+        return build_reports(
+            store,
+            team=team,
+            window_days=config.window_days,
+            since=since,
+            until=until,
+            bands=config.bands,
+        )
 
 
 def _workspace(ctx: typer.Context) -> Workspace:

@@ -11,6 +11,7 @@ from convivial.metrics.community import community_metrics
 from convivial.metrics.counts import counts
 from convivial.metrics.members import member_lists
 from convivial.metrics.scope import team_scope
+from convivial.metrics.series import weekly_series
 from convivial.metrics.window import Window, default_window
 from convivial.report.model import TeamReport
 from convivial.store import Store
@@ -53,12 +54,14 @@ def _team_report(con: Any, team: str, window: Window, bands: dict[str, Any]) -> 
     return TeamReport(
         team,
         window,
-        {**community.values, **basic},
+        {**community.values, **basic, "advocates_among_most_followed": members.overlap},
         lists={
             "slipping_away": community.slipping_away,
+            "strong_ties": community.strong_ties,
             "advocates": members.advocates,
             "top_followed": members.top_followed,
             "members": members.members,
+            "weekly": weekly_series(scope),
         },
         reasons=community.reasons,
         statuses={

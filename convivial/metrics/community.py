@@ -16,6 +16,7 @@ import ibis
 import igraph
 
 from convivial.metrics.counts import CONVERSATIONAL
+from convivial.metrics.listening import directed_answered
 from convivial.metrics.scope import TeamScope
 from convivial.metrics.window import Window
 
@@ -40,6 +41,8 @@ class CommunityMetrics:
     slipping_away: list[dict[str, Any]] = field(default_factory=list)
     active: set[str] = field(default_factory=set)
     """The active members' keys."""
+    strong_ties: list[dict[str, str]] = field(default_factory=list)
+    """Each strong tie as {"a", "b"}; the host is "host"."""
 
     def ratio(self, key: str, part: int, whole: int, reason: str) -> None:
         """part / whole, or None with `reason` when whole is 0."""
@@ -148,6 +151,10 @@ def community_metrics(scope: TeamScope, followers: int | None) -> CommunityMetri
     out.values["strong_ties_host"] = sum(1 for t in ties if HOST in t)
     out.values["strong_ties_members"] = sum(1 for t in ties if HOST not in t)
     out.values["core_members"] = len(core)
+    out.strong_ties = sorted(
+        ({"a": a, "b": b} for a, b in (sorted(t, key=lambda k: (k != HOST, k)) for t in ties)),
+        key=lambda t: (t["a"], t["b"]),
+    )
     if followers:
         out.values["core_to_followers"] = len(core) / followers
     else:
@@ -191,49 +198,34 @@ def _host_reciprocity(scope: TeamScope, out: CommunityMetrics) -> None:
     )
 
 
-def _directed_messages(scope: TeamScope) -> Any:
-    """Messages by members in the window that reply to or mention a host account."""
-    w, i, m = scope.window, scope.interactions, scope.messages
-    hosts = list(scope.host_keys)
-    at_host = i.filter(
-        i.kind.isin(["reply", "mention"]) & i.target_key.isin(hosts) & ~i.actor_key.isin(hosts)
-    ).select("message_key")
-    return m.filter(
-        (m.created_at >= w.start)
-        & (m.created_at < w.end)
-        & m.message_key.isin(at_host.message_key)
-        & ~m.author_key.isin(hosts)
-    )
-
-
 def _listening_rate(scope: TeamScope, out: CommunityMetrics) -> None:
     """Messages directed at the team by members that got a direct host reply (parent = that
-    message) within 7 days, over those messages."""
-    directed = _directed_messages(scope)
-    m = scope.messages
-    replies = m.filter(m.author_key.isin(list(scope.host_keys)) & m.parent_key.notnull())
-    joined = directed.join(replies, directed.message_key == replies.parent_key)
-    in_time = joined.filter(
-        (joined.created_at_right >= joined.created_at)
-        & (joined.created_at_right < joined.created_at + ibis.interval(days=7))
-    )
+    message) within 7 days, over those messages (see `listening`)."""
+    marked = directed_answered(scope)
+    totals = marked.aggregate(directed=marked.count(), answered=marked.answered.sum())
+    row = _rows(totals)[0]
     out.ratio(
         "listening_rate",
-        int(in_time.message_key.nunique().execute()),
-        int(directed.count().execute()),
+        int(row["answered"] or 0),
+        int(row["directed"]),
         "no message was directed at the team",
     )
 
 
-def _conversation_share(scope: TeamScope, out: CommunityMetrics) -> None:
-    """Host messages that are replies over host messages of kind post, reply or quote."""
+def host_speech(scope: TeamScope) -> Any:
+    """The host's messages of kind post, reply or quote in the window."""
     w, m = scope.window, scope.messages
-    own = m.filter(
+    return m.filter(
         m.author_key.isin(list(scope.host_keys))
         & (m.created_at >= w.start)
         & (m.created_at < w.end)
         & m.kind.isin(["post", "reply", "quote"])
     )
+
+
+def _conversation_share(scope: TeamScope, out: CommunityMetrics) -> None:
+    """Host messages that are replies over host messages of kind post, reply or quote."""
+    own = host_speech(scope)
     counts = {r["kind"]: r["n"] for r in _rows(own.group_by("kind").aggregate(n=own.count()))}
     out.ratio(
         "conversation_share",

@@ -15,7 +15,9 @@ from rich.text import Text
 from convivial.report.model import TeamReport
 from convivial.report.wording import ACTIVITY, SCORECARD, Line, format_value
 
-__all__ = ["render_html", "render_json", "render_text"]
+__all__ = ["render_html", "render_json", "render_members", "render_members_json", "render_text"]
+
+_MEMBER_LISTS = ("advocates", "top_followed", "members", "strong_ties", "slipping_away")
 
 _STATUS_STYLE = {
     "community": "bold green",
@@ -86,6 +88,46 @@ def render_text(reports: Sequence[TeamReport], console: Console) -> None:
             parts += [Text(""), _people(report)]
         parts += [Text(""), _slipping(report)]
         console.print(Panel(Group(*parts), title=f"[b]{report.team}[/b]", subtitle=window))
+
+
+def render_members(reports: Sequence[TeamReport], console: Console) -> None:
+    """Per team: advocates beside the most followed, levels, strong ties, who is slipping away."""
+    for report in reports:
+        members: list[dict[str, Any]] = report.lists.get("members", [])
+        levels = Table(title="Members by level (1 = most love)", box=None, pad_edge=False)
+        for column in ("level", "members", "examples"):
+            levels.add_column(column)
+        for level in (1, 2, 3, 4):
+            at = [m["account_key"] for m in members if m["level"] == level]
+            levels.add_row(
+                str(level), f"{len(at):,}", ", ".join(at[:4]) + (" ..." if len(at) > 4 else "")
+            )
+        ties: list[dict[str, str]] = report.lists.get("strong_ties", [])
+        with_host = sum(1 for t in ties if t["a"] == "host")
+        parts: list[Any] = [
+            _people(report),
+            Text(""),
+            levels,
+            Text(""),
+            Text(
+                f"Strong ties: {with_host:,} with the host, {len(ties) - with_host:,} among members"
+            ),
+            _slipping(report),
+        ]
+        console.print(Panel(Group(*parts), title=f"[b]{report.team}[/b] members"))
+
+
+def render_members_json(reports: Sequence[TeamReport], one_team: bool) -> str:
+    """The members' lists of each team as JSON: team, window and the lists."""
+    data = [
+        {
+            "team": r.team,
+            "window": r.window.as_json(),
+            **{k: r.lists.get(k, []) for k in _MEMBER_LISTS},
+        }
+        for r in reports
+    ]
+    return json.dumps(data[0] if one_team and len(data) == 1 else data, indent=2, default=str)
 
 
 def render_json(reports: Sequence[TeamReport], one_team: bool) -> str:
