@@ -10,6 +10,7 @@ from convivial.metrics.bands import bands_with, status
 from convivial.metrics.community import community_metrics
 from convivial.metrics.counts import counts
 from convivial.metrics.members import member_lists
+from convivial.metrics.network import network_type
 from convivial.metrics.scope import team_scope
 from convivial.metrics.series import weekly_series
 from convivial.metrics.window import Window, default_window
@@ -51,10 +52,12 @@ def _team_report(con: Any, team: str, window: Window, bands: dict[str, Any]) -> 
     followers = basic["followers"]
     community = community_metrics(scope, followers)
     members = member_lists(scope, community.active)
+    network = network_type(community.edges, scope.host_keys)
     return TeamReport(
         team,
         window,
         {**community.values, **basic, "advocates_among_most_followed": members.overlap},
+        network=network.as_json(),
         lists={
             "slipping_away": community.slipping_away,
             "strong_ties": community.strong_ties,

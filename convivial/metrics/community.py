@@ -41,6 +41,8 @@ class CommunityMetrics:
     slipping_away: list[dict[str, Any]] = field(default_factory=list)
     active: set[str] = field(default_factory=set)
     """The active members' keys."""
+    edges: list[tuple[str, str, int]] = field(default_factory=list)
+    """The window's directed conversational edges (actor, target, count), for the graph."""
     strong_ties: list[dict[str, str]] = field(default_factory=list)
     """Each strong tie as {"a", "b"}; the host is "host"."""
 
@@ -127,6 +129,7 @@ def community_metrics(scope: TeamScope, followers: int | None) -> CommunityMetri
     hosts = scope.host_keys
     out = CommunityMetrics()
     edges = _edges(scope, w)
+    out.edges = [(e["actor_key"], e["target_key"], int(e["n"])) for e in edges]
     member_edges = [e for e in edges if e["actor_key"] not in hosts]
     m2m = [e for e in member_edges if e["target_key"] not in hosts]
     active = {e["actor_key"] for e in member_edges}

@@ -48,6 +48,20 @@ def _scorecard(report: TeamReport, lines: Sequence[Line], principles: bool) -> T
     return table
 
 
+def _network(report: TeamReport) -> list[Text]:
+    network = report.network
+    if not network:
+        return []
+    kind = str(network.get("type") or "not enough conversation to tell").replace("_", " ")
+    lines = [
+        Text.assemble(("Network: ", "bold"), (kind, "bold cyan")),
+        Text(str(network.get("explanation", ""))),
+    ]
+    if network.get("advice"):
+        lines.append(Text.assemble(("What to do: ", "bold"), str(network["advice"])))
+    return lines
+
+
 def _people(report: TeamReport) -> Table:
     table = Table(title="Advocates beside the most followed", box=None, pad_edge=False)
     table.add_column("advocates (community value)")
@@ -80,6 +94,8 @@ def render_text(reports: Sequence[TeamReport], console: Console) -> None:
         parts: list[Any] = [
             Text("Community or audience?", style="bold"),
             _scorecard(report, SCORECARD, principles=True),
+            Text(""),
+            *_network(report),
             Text(""),
             Text("Activity", style="bold"),
             _scorecard(report, ACTIVITY, principles=False),
