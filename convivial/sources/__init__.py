@@ -1,6 +1,6 @@
 """Sources: one module per kind of file, behind a registry (see `base`)."""
 
-from convivial.sources import generic, twcs, x_archive
+from convivial.sources import generic, reddit, twcs, x_archive
 from convivial.sources.base import (
     Batch,
     Reject,
@@ -19,6 +19,7 @@ __all__ = [
     "SourceOptions",
     "generic",
     "get_source",
+    "reddit",
     "source_names",
     "twcs",
     "x_archive",

@@ -5,13 +5,16 @@ that is not quoted, a row has a column too few, a file ends half-way through a q
 splits the byte stream into records itself, vectorised with NumPy: a record ends at a line feed
 that is outside quotes, so a lone carriage return is text, not a line break. Each record gets its
 first line number; records with the wrong number of fields or bytes that are not UTF-8 become
-rejects. The good records go on to Arrow's multi-threaded CSV parser as text columns.
+rejects. The good records go on to Arrow's multi-threaded CSV parser as text columns. A gzip
+file (told by its first two bytes, whatever its name) is unpacked as it is read.
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
 import io
+import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -29,6 +32,7 @@ _LF, _CR, _QUOTE = 0x0A, 0x0D, 0x22
 _CR_STAND_IN = b"\x1e"
 """Lone carriage returns travel through Arrow's parser as this byte and are put back after."""
 _BLOCK = 8 << 20
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
 class CsvScan:
@@ -36,13 +40,14 @@ class CsvScan:
 
     After `open`, `header` holds the column names. `batches()` yields `(batch, lines)` where
     `lines[i]` is the line on which row i starts; `take_rejects()` hands over the bad records
-    found so far. `bytes_read` tells how far into the file the scan has got.
+    found so far. `bytes_read` tells how far into the file (packed, for gzip) the scan has got.
     """
 
     def __init__(self, path: Path, delimiter: str = ",") -> None:
         self.path = path
         self._delim = ord(delimiter)
-        self._file = path.open("rb")
+        self._raw = path.open("rb")
+        self._file: io.BufferedIOBase = self._raw
         self._carry = b""
         self._next_line = 1
         self._eof = False
@@ -51,14 +56,19 @@ class CsvScan:
         self._lone_cr = False
         self.bytes_read = 0
         try:
+            gzipped = self._raw.read(2) == _GZIP_MAGIC
+            self._raw.seek(0)
+            if gzipped:
+                self._file = gzip.GzipFile(fileobj=self._raw, mode="rb")
             self.header = self._read_header()
         except BaseException:
-            self._file.close()
+            self.close()
             raise
         self._names = [f"c{i}" for i in range(len(self.header))]
 
     def close(self) -> None:
         self._file.close()
+        self._raw.close()
 
     def take_rejects(self) -> list[Reject]:
         """The bad records found since the last call."""
@@ -146,7 +156,7 @@ class CsvScan:
     # -- scanning ---------------------------------------------------------------------------
 
     def _read_header(self) -> list[str]:
-        head = self._file.read(4)
+        head = self._read(4)
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise SourceError(f"{self.path}: the file is UTF-16; save it as UTF-8 and import again")
         if head.startswith(b"\xef\xbb\xbf"):
@@ -175,13 +185,22 @@ class CsvScan:
         return [name.strip() for name in rows[0]]
 
     def _fill_more(self) -> bool:
-        block = self._file.read(_BLOCK)
-        self.bytes_read = self._file.tell()
+        block = self._read(_BLOCK)
+        self.bytes_read = self._raw.tell()
         if not block:
             self._eof = True
             return False
         self._carry += block
         return True
+
+    def _read(self, size: int) -> bytes:
+        """Up to `size` bytes of the file, unpacked when it is gzip."""
+        try:
+            return self._file.read(size)
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+            raise SourceError(
+                f"{self.path}: the gzip file is damaged or truncated ({exc})"
+            ) from None
 
     def _record_ends(self, arr: np.ndarray) -> np.ndarray:
         """Positions of the line feeds that end a record (an even number of quotes before)."""
