@@ -239,7 +239,9 @@ def _conversation_share(scope: TeamScope, out: CommunityMetrics) -> None:
 
 
 def _host_independence(m2m: list[dict[str, Any]], active: set[str], out: CommunityMetrics) -> None:
-    """Largest connected component of the undirected member-only graph over active members."""
+    """Active members in the largest connected component of the undirected member-only graph,
+    over active members (members only spoken to link the graph but are not counted, so the
+    value stays within 0..1)."""
     if not active:
         out.values["host_independence"] = None
         out.reasons["host_independence"] = "no active members"
@@ -249,7 +251,9 @@ def _host_independence(m2m: list[dict[str, Any]], active: set[str], out: Communi
     graph = igraph.Graph(
         n=len(names), edges=[(index[e["actor_key"]], index[e["target_key"]]) for e in m2m]
     )
-    largest = max(len(c) for c in graph.connected_components(mode="weak"))
+    largest = max(
+        sum(1 for v in c if names[v] in active) for c in graph.connected_components(mode="weak")
+    )
     out.values["host_independence"] = largest / len(active)
 
 
@@ -264,7 +268,9 @@ def _newcomers(scope: TeamScope, out: CommunityMetrics) -> None:
         new,
         (members.author_key == new.author_key) & (members.created_at == new.first_at),
     ).select(author_key=members.author_key, message_key=members.message_key, at=members.created_at)
-    replies = m.select(parent=m.parent_key, by=m.author_key, at_reply=m.created_at)
+    replies = m.filter(m.kind == "reply").select(
+        parent=m.parent_key, by=m.author_key, at_reply=m.created_at
+    )
     welcomed = firsts.join(replies, firsts.message_key == replies.parent).filter(
         lambda t: (
             (t.by != t.author_key)

@@ -31,7 +31,7 @@ def directed_answered(scope: TeamScope) -> Any:
         & m.message_key.isin(at_host.message_key)
         & ~m.author_key.isin(hosts)
     ).select("message_key", asked_at=m.created_at)
-    replies = m.filter(m.author_key.isin(hosts) & m.parent_key.notnull()).select(
+    replies = m.filter(m.author_key.isin(hosts) & (m.kind == "reply")).select(
         "parent_key", answered_at=m.created_at
     )
     answered = (

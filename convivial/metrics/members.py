@@ -44,14 +44,18 @@ class MemberList:
 def levels(love: dict[str, float], interactions: dict[str, int]) -> dict[str, int]:
     """Level of each active member (keys of `love`): 1 top 10%, 2 next 25%, 3 the rest with >= 2
     interactions, 4 one interaction only. Ties in love keep the better level."""
-    ranked = sorted(love, key=lambda k: (-love[k], k))
+    ranked = sorted(love.values(), reverse=True)
     n = len(ranked)
+    if not n:
+        return {}
     top, next_ = math.ceil(0.10 * n), math.ceil(0.35 * n)
+    level_1 = ranked[top - 1] if top else math.inf
+    level_2 = ranked[next_ - 1] if next_ else math.inf
     out: dict[str, int] = {}
-    for position, key in enumerate(ranked):
-        if position < top:
+    for key, value in love.items():
+        if value >= level_1:
             out[key] = 1
-        elif position < next_:
+        elif value >= level_2:
             out[key] = 2
         else:
             out[key] = 3 if interactions.get(key, 0) >= 2 else 4
@@ -189,7 +193,7 @@ def _welcomes(scope: TeamScope) -> dict[str, int]:
         first_at,
         (members.author_key == first_at.author_key) & (members.created_at == first_at.first_at),
     ).select(first_key=members.message_key, newcomer=members.author_key)
-    replies = members.filter(members.parent_key.isin(firsts.first_key))
+    replies = members.filter((members.kind == "reply") & members.parent_key.isin(firsts.first_key))
     first_reply = replies.group_by("parent_key").aggregate(
         welcomer=replies.author_key.argmin(replies.created_at), at=replies.created_at.min()
     )

@@ -30,7 +30,7 @@ def weekly_series(scope: TeamScope) -> list[dict[str, Any]]:
         by_members.group_by("week").aggregate(
             active=by_members.actor_key.nunique(),
             spoken=by_members.count(),
-            to_members=(~by_members.target_key.isin(hosts)).sum(),
+            to_members=by_members.count(where=~by_members.target_key.isin(hosts)),
         )
     )
     speech = host_speech(scope)
