@@ -11,7 +11,7 @@ from convivial.metrics.community import community_metrics
 from convivial.metrics.counts import counts
 from convivial.metrics.members import member_lists
 from convivial.metrics.network import network_type
-from convivial.metrics.scope import team_scope
+from convivial.metrics.scope import Teams, TeamScope
 from convivial.metrics.series import weekly_series
 from convivial.metrics.window import Window, default_window
 from convivial.report.model import TeamReport
@@ -43,11 +43,12 @@ def build_reports(
     con = store.ibis()
     window = default_window(con, window_days, since, until)
     chosen = bands_with(bands or {})
-    return [_team_report(con, name, window, chosen) for name in names]
+    teams = Teams(con)
+    return [_team_report(teams.scope(name, window), chosen) for name in names]
 
 
-def _team_report(con: Any, team: str, window: Window, bands: dict[str, Any]) -> TeamReport:
-    scope = team_scope(con, team, window)
+def _team_report(scope: TeamScope, bands: dict[str, Any]) -> TeamReport:
+    team, window = scope.team, scope.window
     basic = counts(scope)
     followers = basic["followers"]
     community = community_metrics(scope, followers)

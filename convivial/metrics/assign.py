@@ -1,0 +1,92 @@
+"""Which team each message belongs to, for all teams at once (METRICS.md, "Entities").
+
+A message's own team is, in order: the team its source assigned (a subreddit made a team); the
+team of its author, when the author is a host; the team of the host message it replies to; the
+team of the first host account it mentions. A message with no team of its own belongs to its
+thread's team: the team of the earliest message of the thread that has one. An account that is
+the host of several teams gives the first of them by name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+
+__all__ = ["message_teams"]
+
+
+def message_teams(con: Any) -> Any:
+    """A table (message_key, team) with one row per message that belongs to a team."""
+    messages = con.table("messages")
+    hosts = con.table("host_accounts")
+    host_team = hosts.group_by("account_key").aggregate(host_team=hosts.team.min())
+
+    m = messages.select(
+        "message_key",
+        "author_key",
+        "parent_key",
+        "root_key",
+        "created_at",
+        "mentions",
+        own=messages.team,
+    )
+    by_author = m.left_join(host_team, m.author_key == host_team.account_key).select(
+        *[m[c] for c in m.columns], author_team=host_team.host_team
+    )
+    parents = messages.left_join(host_team, messages.author_key == host_team.account_key).select(
+        parent=messages.message_key, parent_team=host_team.host_team
+    )
+    with_parent = by_author.left_join(parents, by_author.parent_key == parents.parent).select(
+        *[by_author[c] for c in by_author.columns], parent_team=parents.parent_team
+    )
+    mentioned = _first_mentioned_host(con, host_team)
+    direct = with_parent.left_join(
+        mentioned, with_parent.message_key == mentioned.mentioning
+    ).select(
+        "message_key",
+        "created_at",
+        thread=ibis.coalesce(with_parent.root_key, with_parent.message_key),
+        team=ibis.coalesce(
+            with_parent.own,
+            with_parent.author_team,
+            with_parent.parent_team,
+            mentioned.mention_team,
+        ),
+    )
+    known = direct.view()
+    known = known.filter(known.team.notnull())
+    direct = direct.view()
+    thread_team = known.group_by(of_thread=known.thread).aggregate(
+        thread_team=known.team.argmin(known.created_at)
+    )
+    resolved = direct.left_join(thread_team, direct.thread == thread_team.of_thread).select(
+        direct.message_key, team=ibis.coalesce(direct.team, thread_team.thread_team)
+    )
+    return resolved.filter(resolved.team.notnull())
+
+
+def _first_mentioned_host(con: Any, host_team: Any) -> Any:
+    """(mentioning message, mention_team): the team of the first host account it mentions."""
+    i, messages, accounts = con.table("interactions"), con.table("messages"), con.table("accounts")
+    mentions = i.filter(i.kind == "mention")
+    at_host = mentions.join(host_team, mentions.target_key == host_team.account_key).select(
+        mentions.message_key, mentions.target_key, team=host_team.host_team
+    )
+    named = at_host.join(accounts, at_host.target_key == accounts.account_key).select(
+        at_host.message_key,
+        at_host.team,
+        handle=accounts.handle.lower(),
+        account_id=accounts.account_id.lower(),
+    )
+    listed = named.join(messages, named.message_key == messages.message_key).select(
+        named.message_key, named.team, named.handle, named.account_id, messages.mentions
+    )
+    ranked = listed.select(
+        mentioning=listed.message_key,
+        team=listed.team,
+        position=ibis.coalesce(
+            listed.mentions.index(listed.handle), listed.mentions.index(listed.account_id)
+        ),
+    )
+    return ranked.group_by("mentioning").aggregate(mention_team=ranked.team.argmin(ranked.position))

@@ -1,0 +1,93 @@
+"""Which team each message belongs to, and network types on real multi-team data."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from convivial.importer import import_file, import_files
+from convivial.metrics import build_reports
+from convivial.metrics.assign import message_teams
+from convivial.sources import SourceOptions, get_source
+from convivial.store import Store
+from convivial.workspace import TeamConfig, Workspace
+
+
+def _teams_of(store: Store) -> dict[str, str]:
+    rows = message_teams(store.ibis()).to_pyarrow().to_pylist()
+    return {r["message_key"]: r["team"] for r in rows}
+
+
+def test_every_twcs_message_belongs_to_exactly_one_team(store: Store, twcs_head: Path) -> None:
+    import_file(store, "twcs", twcs_head)
+    rows = message_teams(store.ibis()).to_pyarrow().to_pylist()
+    assert len(rows) == 5000
+    assert len({r["message_key"] for r in rows}) == 5000
+    teams = _teams_of(store)
+    # Tweet 1 is sprintcare's own reply; tweet 8 opens the thread by mentioning @sprintcare.
+    assert teams["twitter:1"] == "sprintcare"
+    assert teams["twitter:8"] == "sprintcare"
+
+
+def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def test_the_rules_in_order(tmp_path: Path) -> None:
+    """Own author's team, then the replied-to host's, then the first host mentioned, then the
+    thread's."""
+    ws = Workspace(tmp_path)
+    ws.init(
+        [
+            TeamConfig("A", brand=("twitter:shop_a",)),
+            TeamConfig("B", brand=("twitter:shop_b",)),
+        ]
+    )
+    header = ["platform", "message_id", "author_id", "created_at", "text", "parent_id"]
+    messages = _write(
+        tmp_path / "messages.csv",
+        header,
+        [
+            ["twitter", "1", "mia", "2026-03-01T10:00:00Z", "@shop_b and @shop_a: open?", ""],
+            ["twitter", "2", "shop_a", "2026-03-01T11:00:00Z", "@mia yes, till six", "1"],
+            ["twitter", "3", "ben", "2026-03-01T12:00:00Z", "@shop_a thanks!", "2"],
+            ["twitter", "4", "lou", "2026-03-01T13:00:00Z", "@ben same here", "3"],
+            ["twitter", "5", "lou", "2026-03-02T09:00:00Z", "nice weather", ""],
+        ],
+    )
+    with ws.open_store() as store:
+        import_files(store, "csv", [messages])
+        teams = _teams_of(store)
+    assert teams == {
+        "twitter:1": "B",  # first host mentioned
+        "twitter:2": "A",  # written by A's host
+        "twitter:3": "A",  # replies to A's host
+        "twitter:4": "B",  # no team of its own: its thread's, whose earliest message is B's
+    }
+
+
+@pytest.fixture(scope="module")
+def subreddits(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> Store:
+    store = Store(tmp_path_factory.mktemp("reddit") / "convivial.duckdb")
+    source = get_source("reddit", SourceOptions(team_by="subreddit"))
+    import_file(store, "reddit", shared / "reddit" / "reddit_college_3subs.csv.gz", source=source)
+    return store
+
+
+def test_subreddit_messages_stay_in_their_subreddit(subreddits: Store) -> None:
+    teams = Counter(_teams_of(subreddits).values())
+    assert teams == {"CollegeRant": 24185, "CollegeMajors": 5423, "CollegeAdvice": 2037}
+
+
+def test_subreddits_are_not_support_or_broadcast_networks(subreddits: Store) -> None:
+    reports = build_reports(subreddits)
+    types = {r.team: r.network["type"] for r in reports}
+    assert set(types) == {"CollegeAdvice", "CollegeMajors", "CollegeRant"}
+    assert not {"support", "broadcast"} & set(types.values()), types
