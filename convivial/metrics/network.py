@@ -159,6 +159,10 @@ class Rule:
         return True
 
 
+MIN_NODES = 3
+"""Fewer accounts in the conversation than this make no network type (our threshold, like the
+rules below: METRICS.md sets none, and a pair of accounts is no network)."""
+
 THRESHOLDS: tuple[Rule, ...] = (
     Rule(
         "support",
@@ -425,6 +429,8 @@ def classify(features: NetworkFeatures) -> NetworkType:
             unknown = {c.feature for c in rule.conditions if c.holds(features) is None}
             why = "; ".join(sorted({features.reasons.get(name, name) for name in unknown}))
             return _untyped(features, why)
+        if holds and features.nodes < MIN_NODES:
+            return _untyped(features, f"only {features.nodes} accounts talked")
         if holds:
             return NetworkType(
                 type=rule.type,
