@@ -22,7 +22,7 @@ from convivial.importer import import_files
 from convivial.metrics import build_reports
 from convivial.metrics.community import HOST, bus_factor, community_metrics, strong_ties
 from convivial.metrics.members import member_lists
-from convivial.metrics.scope import team_scope
+from convivial.metrics.scope import scope_of
 from convivial.metrics.window import Window
 from convivial.report.model import TeamReport
 from convivial.workspace import TeamConfig, Workspace
@@ -473,9 +473,9 @@ def test_empty_workspace_community_values(tmp_path: Path) -> None:
     ws = Workspace(tmp_path / "ws")
     ws.init([TeamConfig(TEAM, brand=(f"{PLATFORM}:{BRAND}",), staff=(f"{PLATFORM}:{STAFF}",))])
     with ws.open_store() as store:
-        scope = team_scope(store.ibis(), TEAM, Window(SINCE, UNTIL))
-        community = community_metrics(scope, None)
-        members = member_lists(scope, community.active)
+        scope = scope_of(store.ibis(), [TEAM], Window(SINCE, UNTIL))
+        community = community_metrics(scope, {TEAM: None})[TEAM]
+        members = member_lists(scope, {TEAM: community.active})[TEAM]
     assert community.values["active_members"] == 0
     for name in RATIOS:
         assert community.values[name] is None, name

@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from convivial.metrics.bands import bands_with, status
-from convivial.metrics.community import community_metrics
+from convivial.metrics.community import CommunityMetrics, community_metrics
 from convivial.metrics.counts import counts
-from convivial.metrics.members import member_lists
+from convivial.metrics.members import MemberList, member_lists
 from convivial.metrics.network import network_type
-from convivial.metrics.scope import Teams, TeamScope
+from convivial.metrics.scope import scope_of
 from convivial.metrics.series import weekly_series
 from convivial.metrics.window import Window, default_window
 from convivial.report.model import TeamReport
@@ -43,17 +43,38 @@ def build_reports(
     con = store.ibis()
     window = default_window(con, window_days, since, until)
     chosen = bands_with(bands or {})
-    teams = Teams(con)
-    return [_team_report(teams.scope(name, window), chosen) for name in names]
-
-
-def _team_report(scope: TeamScope, bands: dict[str, Any]) -> TeamReport:
-    team, window = scope.team, scope.window
+    scope = scope_of(con, names, window)
     basic = counts(scope)
-    followers = basic["followers"]
-    community = community_metrics(scope, followers)
-    members = member_lists(scope, community.active)
-    network = network_type(community.edges, scope.host_keys)
+    community = community_metrics(scope, {t: basic[t]["followers"] for t in names})
+    members = member_lists(scope, {t: community[t].active for t in names})
+    weekly = weekly_series(scope)
+    return [
+        _team_report(
+            team,
+            window,
+            scope.host_keys[team],
+            basic[team],
+            community[team],
+            members[team],
+            weekly[team],
+            chosen,
+        )
+        for team in names
+    ]
+
+
+def _team_report(
+    team: str,
+    window: Window,
+    hosts: frozenset[str],
+    basic: dict[str, int | None],
+    community: CommunityMetrics,
+    members: MemberList,
+    weekly: list[dict[str, Any]],
+    bands: dict[str, Any],
+) -> TeamReport:
+    """One team's report from its computed parts."""
+    network = network_type(community.edges, hosts)
     return TeamReport(
         team,
         window,
@@ -65,7 +86,7 @@ def _team_report(scope: TeamScope, bands: dict[str, Any]) -> TeamReport:
             "advocates": members.advocates,
             "top_followed": members.top_followed,
             "members": members.members,
-            "weekly": weekly_series(scope),
+            "weekly": weekly,
         },
         reasons=community.reasons,
         statuses={

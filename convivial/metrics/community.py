@@ -1,12 +1,13 @@
 """Community: an audience or a community? (METRICS.md, "Community").
 
-Every function takes a team's scope and returns its value over the window [start, end), or None
-with a reason when the value is not defined (nothing to divide by). Tabular work is Ibis; the
-member graph is python-igraph over the edge list the engine aggregates.
+`community_metrics` returns every team's values over the window [start, end), or None with a
+reason when a value is not defined (nothing to divide by). Tabular work is Ibis, one query per
+step for all teams; each team's graph is python-igraph over the edge list the engine aggregates.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -17,14 +18,17 @@ import igraph
 
 from convivial.metrics.counts import CONVERSATIONAL
 from convivial.metrics.listening import directed_answered
-from convivial.metrics.scope import TeamScope
+from convivial.metrics.scope import Scope
 from convivial.metrics.window import Window
 
 __all__ = [
+    "HOST",
     "CommunityMetrics",
     "bus_factor",
     "community_metrics",
     "conversational",
+    "edges_by_team",
+    "host_speech",
     "strong_ties",
 ]
 
@@ -34,13 +38,15 @@ HOST = "host"
 
 @dataclass
 class CommunityMetrics:
-    """The section's values, keyed as METRICS.md spells them, and why any is None."""
+    """One team's values, keyed as METRICS.md spells them, and why any is None."""
 
     values: dict[str, float | int | None] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
     slipping_away: list[dict[str, Any]] = field(default_factory=list)
     active: set[str] = field(default_factory=set)
     """The active members' keys."""
+    core: set[str] = field(default_factory=set)
+    """The core members' keys."""
     edges: list[tuple[str, str, int]] = field(default_factory=list)
     """The window's directed conversational edges (actor, target, count), for the graph."""
     strong_ties: list[dict[str, str]] = field(default_factory=list)
@@ -55,24 +61,47 @@ class CommunityMetrics:
             self.reasons[key] = reason
 
 
-def conversational(scope: TeamScope, window: Window) -> Any:
-    """The team's conversational interactions (reply, mention, share, quote) in `window`."""
-    i = scope.interactions
-    return i.filter(
-        i.kind.isin(CONVERSATIONAL) & (i.created_at >= window.start) & (i.created_at < window.end)
-    )
-
-
 def _rows(expr: Any) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = expr.to_pyarrow().to_pylist()
     return rows
+
+
+def conversational(scope: Scope, window: Window | None = None) -> Any:
+    """The teams' conversational interactions (reply, mention, share, quote) in the window."""
+    i = scope.within(scope.interactions, window=window)
+    return i.filter(i.kind.isin(CONVERSATIONAL))
+
+
+def host_speech(scope: Scope) -> Any:
+    """The hosts' messages of kind post, reply or quote in the window."""
+    m = scope.within(scope.messages)
+    return m.filter(m.author_is_host & m.kind.isin(["post", "reply", "quote"]))
+
+
+def edges_by_team(scope: Scope, window: Window | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Each team's directed conversational edges: actor_key, target_key, actor_is_host,
+    target_is_host, n (interactions), rm (of which replies and mentions), week_list (distinct
+    ISO weeks)."""
+    conv = conversational(scope, window)
+    conv = conv.mutate(week=conv.created_at.truncate("W"))
+    grouped = conv.group_by(
+        ["team", "actor_key", "target_key", "actor_is_host", "target_is_host"]
+    ).aggregate(
+        n=conv.count(),
+        rm=conv.count(where=conv.kind.isin(["reply", "mention"])),
+        week_list=conv.week.collect(distinct=True),
+    )
+    out: dict[str, list[dict[str, Any]]] = {team: [] for team in scope.teams}
+    for row in _rows(grouped):
+        out.setdefault(row["team"], []).append(row)
+    return out
 
 
 def strong_ties(edges: Iterable[dict[str, Any]], hosts: frozenset[str]) -> set[frozenset[str]]:
     """Unordered pairs with conversational interactions in both directions, in >= 2 distinct ISO
     weeks and >= 3 interactions in all. Host accounts are one party, `HOST`.
 
-    `edges` rows need actor_key, target_key, n and `week_list` (the distinct ISO weeks)."""
+    `edges` rows need actor_key, target_key, n and week_list (the distinct ISO weeks)."""
     pairs: dict[frozenset[str], dict[str, Any]] = {}
     for e in edges:
         a = HOST if e["actor_key"] in hosts else e["actor_key"]
@@ -106,35 +135,76 @@ def bus_factor(contributions: Iterable[int]) -> int | None:
     return len(ordered)
 
 
-def _edges(scope: TeamScope, window: Window) -> list[dict[str, Any]]:
-    """Directed conversational edges: actor, target, n, and week_list (distinct ISO weeks)."""
-    conv = conversational(scope, window)
-    weeks = conv.mutate(week=conv.created_at.truncate("W"))
-    return _rows(
-        weeks.group_by(["actor_key", "target_key"]).aggregate(
-            n=weeks.count(), week_list=weeks.week.collect(distinct=True)
-        )
-    )
+def _core(
+    edges: list[dict[str, Any]], hosts: frozenset[str]
+) -> tuple[set[str], set[frozenset[str]]]:
+    ties = strong_ties(edges, hosts)
+    return {key for pair in ties for key in pair if key != HOST}, ties
 
 
-def _core(scope: TeamScope, window: Window) -> tuple[set[str], set[frozenset[str]]]:
-    ties = strong_ties(_edges(scope, window), scope.host_keys)
-    core = {key for pair in ties for key in pair if key != HOST}
-    return core, ties
-
-
-def community_metrics(scope: TeamScope, followers: int | None) -> CommunityMetrics:
-    """Every metric of METRICS.md "Community" for the scope's window."""
+def community_metrics(
+    scope: Scope, followers: dict[str, int | None]
+) -> dict[str, CommunityMetrics]:
+    """Every metric of METRICS.md "Community", for every team of the scope."""
     w = scope.window
-    hosts = scope.host_keys
-    out = CommunityMetrics()
-    edges = _edges(scope, w)
-    out.edges = [(e["actor_key"], e["target_key"], int(e["n"])) for e in edges]
-    member_edges = [e for e in edges if e["actor_key"] not in hosts]
-    m2m = [e for e in member_edges if e["target_key"] not in hosts]
+    edges = edges_by_team(scope)
+    previous = edges_by_team(scope, Window(w.start - (w.end - w.start), w.start))
+    listening = _per_team(_listening_totals(scope))
+    speech = _per_team(_speech_totals(scope))
+    newcomers = _per_team(_newcomers(scope))
+    was_core = {
+        team: _core(previous.get(team, []), scope.host_keys[team])[0] for team in scope.teams
+    }
+    recent, last_seen = _recent_activity(scope, set().union(*was_core.values()))
+    out = {}
+    for team in scope.teams:
+        result = CommunityMetrics()
+        _from_edges(edges.get(team, []), scope.host_keys[team], followers.get(team), result)
+        li, sp, nc = listening.get(team, {}), speech.get(team, {}), newcomers.get(team, {})
+        result.ratio(
+            "listening_rate",
+            li.get("answered", 0),
+            li.get("directed", 0),
+            "no message was directed at the team",
+        )
+        result.ratio(
+            "conversation_share",
+            sp.get("replies", 0),
+            sp.get("own", 0),
+            "the host wrote nothing in the window",
+        )
+        for key, part in (
+            ("newcomer_welcome_rate", "welcomed"),
+            ("newcomer_return_rate", "returned"),
+        ):
+            result.ratio(key, nc.get(part, 0), nc.get("newcomers", 0), "no newcomers in the window")
+        gone = sorted(was_core[team] - recent.get(team, set()))
+        result.slipping_away = [
+            {"account_key": k, "last_seen": last_seen.get((team, k)), "core_now": k in result.core}
+            for k in gone
+        ]
+        result.values["slipping_away"] = len(gone)
+        out[team] = result
+    return out
+
+
+def _per_team(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {r["team"]: r for r in rows}
+
+
+def _from_edges(
+    edges: list[dict[str, Any]],
+    hosts: frozenset[str],
+    followers: int | None,
+    out: CommunityMetrics,
+) -> None:
+    """The metrics that one team's edge list decides."""
+    member_edges = [e for e in edges if not e["actor_is_host"]]
+    m2m = [e for e in member_edges if not e["target_is_host"]]
     active = {e["actor_key"] for e in member_edges}
-    out.values["active_members"] = len(active)
     out.active = active
+    out.edges = [(e["actor_key"], e["target_key"], int(e["n"])) for e in edges]
+    out.values["active_members"] = len(active)
     out.ratio(
         "member_to_member_share",
         sum(e["n"] for e in m2m),
@@ -142,15 +212,19 @@ def community_metrics(scope: TeamScope, followers: int | None) -> CommunityMetri
         "no member spoke in the window",
     )
     directed = {(e["actor_key"], e["target_key"]) for e in m2m}
-    pairs = {frozenset(p) for p in directed}
-    both = {
-        p for p in pairs if len(p) == 2 and all((a, b) in directed for a in p for b in p if a != b)
-    }
+    pairs = {frozenset(p) for p in directed if p[0] != p[1]}
+    both = {p for p in pairs if all((a, b) in directed for a in p for b in p if a != b)}
     out.ratio("member_reciprocity", len(both), len(pairs), "no two members talked")
-    _host_reciprocity(scope, out)
-    _listening_rate(scope, out)
-    _conversation_share(scope, out)
-    core, ties = _core(scope, w)
+    addressed = {e["actor_key"] for e in member_edges if e["target_is_host"] and e["rm"]}
+    answered = {e["target_key"] for e in edges if e["actor_is_host"] and e["rm"]}
+    out.ratio(
+        "host_reciprocity",
+        len(addressed & answered),
+        len(addressed),
+        "no member addressed the host",
+    )
+    core, ties = _core(edges, hosts)
+    out.core = core
     out.values["strong_ties_host"] = sum(1 for t in ties if HOST in t)
     out.values["strong_ties_members"] = sum(1 for t in ties if HOST not in t)
     out.values["core_members"] = len(core)
@@ -164,78 +238,12 @@ def community_metrics(scope: TeamScope, followers: int | None) -> CommunityMetri
         out.values["core_to_followers"] = None
         out.reasons["core_to_followers"] = "no followers known"
     _host_independence(m2m, active, out)
-    out.values["bus_factor"] = bus_factor(_contributions(m2m))
+    contributions: dict[str, int] = defaultdict(int)
+    for e in m2m:
+        contributions[e["actor_key"]] += e["n"]
+    out.values["bus_factor"] = bus_factor(contributions.values())
     if out.values["bus_factor"] is None:
         out.reasons["bus_factor"] = "no member-to-member interactions"
-    _newcomers(scope, out)
-    _slipping_away(scope, core, out)
-    return out
-
-
-def _contributions(m2m: list[dict[str, Any]]) -> list[int]:
-    per_member: dict[str, int] = {}
-    for e in m2m:
-        per_member[e["actor_key"]] = per_member.get(e["actor_key"], 0) + e["n"]
-    return list(per_member.values())
-
-
-def _host_reciprocity(scope: TeamScope, out: CommunityMetrics) -> None:
-    """Members who addressed the host (reply or mention) and got a host reply or mention back
-    in the window, over members who addressed the host."""
-    conv = conversational(scope, scope.window)
-    addressed = conv.filter(
-        conv.kind.isin(["reply", "mention"])
-        & ~conv.actor_key.isin(list(scope.host_keys))
-        & conv.target_key.isin(list(scope.host_keys))
-    ).select(member=conv.actor_key)
-    answered = conv.filter(
-        conv.kind.isin(["reply", "mention"]) & conv.actor_key.isin(list(scope.host_keys))
-    ).select(member=conv.target_key)
-    askers = addressed.distinct()
-    both = askers.filter(askers.member.isin(answered.member))
-    out.ratio(
-        "host_reciprocity",
-        int(both.count().execute()),
-        int(askers.count().execute()),
-        "no member addressed the host",
-    )
-
-
-def _listening_rate(scope: TeamScope, out: CommunityMetrics) -> None:
-    """Messages directed at the team by members that got a direct host reply (parent = that
-    message) within 7 days, over those messages (see `listening`)."""
-    marked = directed_answered(scope)
-    totals = marked.aggregate(directed=marked.count(), answered=marked.answered.sum())
-    row = _rows(totals)[0]
-    out.ratio(
-        "listening_rate",
-        int(row["answered"] or 0),
-        int(row["directed"]),
-        "no message was directed at the team",
-    )
-
-
-def host_speech(scope: TeamScope) -> Any:
-    """The host's messages of kind post, reply or quote in the window."""
-    w, m = scope.window, scope.messages
-    return m.filter(
-        m.author_key.isin(list(scope.host_keys))
-        & (m.created_at >= w.start)
-        & (m.created_at < w.end)
-        & m.kind.isin(["post", "reply", "quote"])
-    )
-
-
-def _conversation_share(scope: TeamScope, out: CommunityMetrics) -> None:
-    """Host messages that are replies over host messages of kind post, reply or quote."""
-    own = host_speech(scope)
-    counts = {r["kind"]: r["n"] for r in _rows(own.group_by("kind").aggregate(n=own.count()))}
-    out.ratio(
-        "conversation_share",
-        counts.get("reply", 0),
-        sum(counts.values()),
-        "the host wrote nothing in the window",
-    )
 
 
 def _host_independence(m2m: list[dict[str, Any]], active: set[str], out: CommunityMetrics) -> None:
@@ -257,70 +265,97 @@ def _host_independence(m2m: list[dict[str, Any]], active: set[str], out: Communi
     out.values["host_independence"] = largest / len(active)
 
 
-def _newcomers(scope: TeamScope, out: CommunityMetrics) -> None:
-    """Members whose first-ever message falls in the window: welcomed if anyone else replied to
-    it within 48 h; returning if they interact again in a later ISO week within 30 days."""
+def _listening_totals(scope: Scope) -> list[dict[str, Any]]:
+    """Per team: messages directed at it by members, and those answered within 7 days."""
+    marked = directed_answered(scope)
+    return _rows(
+        marked.group_by("team").aggregate(
+            directed=marked.count(), answered=marked.count(where=marked.answered)
+        )
+    )
+
+
+def _speech_totals(scope: Scope) -> list[dict[str, Any]]:
+    """Per team: host messages of kind post, reply or quote, and how many are replies."""
+    own = host_speech(scope)
+    return _rows(
+        own.group_by("team").aggregate(
+            own=own.count(), replies=own.count(where=own.kind == "reply")
+        )
+    )
+
+
+def _newcomers(scope: Scope) -> list[dict[str, Any]]:
+    """Per team: members whose first-ever message falls in the window; of them, those welcomed
+    by someone else's reply within 48 h, and those who interact again in a later ISO week within
+    30 days."""
     w, m, i = scope.window, scope.messages, scope.interactions
-    members = m.filter(~m.author_key.isin(list(scope.host_keys)))
-    first = members.group_by("author_key").aggregate(first_at=members.created_at.min())
+    members = m.filter(~m.author_is_host)
+    first = members.group_by(["team", "author_key"]).aggregate(first_at=members.created_at.min())
     new = first.filter((first.first_at >= w.start) & (first.first_at < w.end))
     firsts = members.join(
         new,
-        (members.author_key == new.author_key) & (members.created_at == new.first_at),
-    ).select(author_key=members.author_key, message_key=members.message_key, at=members.created_at)
+        (members.team == new.team)
+        & (members.author_key == new.author_key)
+        & (members.created_at == new.first_at),
+    ).select(
+        team=members.team,
+        newcomer=members.author_key,
+        first_key=members.message_key,
+        at=members.created_at,
+    )
     replies = m.filter(m.kind == "reply").select(
-        parent=m.parent_key, by=m.author_key, at_reply=m.created_at
+        reply_team=m.team, parent=m.parent_key, by=m.author_key, at_reply=m.created_at
     )
-    welcomed = firsts.join(replies, firsts.message_key == replies.parent).filter(
-        lambda t: (
-            (t.by != t.author_key)
-            & (t.at_reply >= t.at)
-            & (t.at_reply < t.at + ibis.interval(hours=48))
+    welcomed = (
+        firsts.join(
+            replies, (firsts.first_key == replies.parent) & (firsts.team == replies.reply_team)
         )
-    )
-    newcomers = int(new.count().execute())
-    out.ratio(
-        "newcomer_welcome_rate",
-        int(welcomed.author_key.nunique().execute()),
-        newcomers,
-        "no newcomers in the window",
-    )
-    later = i.join(new, i.actor_key == new.author_key).filter(
-        lambda t: (
-            (t.created_at.truncate("W") > t.first_at.truncate("W"))
-            & (t.created_at < t.first_at + ibis.interval(days=30))
+        .filter(
+            lambda t: (
+                (t.by != t.newcomer)
+                & (t.at_reply >= t.at)
+                & (t.at_reply < t.at + ibis.interval(hours=48))
+            )
         )
+        .select(w_team="team", w_key="newcomer")
+        .distinct()
     )
-    out.ratio(
-        "newcomer_return_rate",
-        int(later.actor_key.nunique().execute()),
-        newcomers,
-        "no newcomers in the window",
+    acts = i.select(a_team=i.team, a_key=i.actor_key, a_at=i.created_at)
+    returned = (
+        new.join(acts, (new.team == acts.a_team) & (new.author_key == acts.a_key))
+        .filter(
+            lambda t: (
+                (t.a_at.truncate("W") > t.first_at.truncate("W"))
+                & (t.a_at < t.first_at + ibis.interval(days=30))
+            )
+        )
+        .select(r_team="team", r_key="author_key")
+        .distinct()
+    )
+    marked = new.left_join(
+        welcomed, (new.team == welcomed.w_team) & (new.author_key == welcomed.w_key)
+    ).left_join(returned, (new.team == returned.r_team) & (new.author_key == returned.r_key))
+    return _rows(
+        marked.group_by("team").aggregate(
+            newcomers=marked.count(),
+            welcomed=marked.count(where=marked.w_key.notnull()),
+            returned=marked.count(where=marked.r_key.notnull()),
+        )
     )
 
 
-def _slipping_away(scope: TeamScope, core_now: set[str], out: CommunityMetrics) -> None:
-    """Members core in the previous window with no interaction in the last 30 days of this one."""
-    w = scope.window
-    previous = Window(w.start - (w.end - w.start), w.start)
-    was_core, _ = _core(scope, previous)
-    i = scope.interactions
+def _recent_activity(
+    scope: Scope, watched: set[str]
+) -> tuple[dict[str, set[str]], dict[tuple[str, str], Any]]:
+    """Per team, who acted in the last 30 days of the window; and when each `watched` account
+    last acted before the window's end."""
+    w, i = scope.window, scope.interactions
     recent_start = max(w.end - timedelta(days=30), w.start)
     recent = i.filter((i.created_at >= recent_start) & (i.created_at < w.end))
-    active_recently = set(recent.actor_key.to_pyarrow().to_pylist())
-    gone = sorted(was_core - active_recently)
-    last_seen = (
-        _rows(
-            i.filter(i.actor_key.isin(gone) & (i.created_at < w.end))
-            .group_by("actor_key")
-            .aggregate(last_seen=i.created_at.max())
-        )
-        if gone
-        else []
-    )
-    seen = {r["actor_key"]: r["last_seen"] for r in last_seen}
-    out.slipping_away = [
-        {"account_key": key, "last_seen": seen.get(key), "core_now": key in core_now}
-        for key in gone
-    ]
-    out.values["slipping_away"] = len(gone)
+    active: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(recent.select("team", "actor_key").distinct()):
+        active[row["team"]].add(row["actor_key"])
+    before = i.filter((i.created_at < w.end) & i.actor_key.isin(sorted(watched)))
+    seen = _rows(before.group_by(["team", "actor_key"]).aggregate(last=before.created_at.max()))
+    return active, {(r["team"], r["actor_key"]): r["last"] for r in seen}

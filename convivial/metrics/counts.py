@@ -1,10 +1,12 @@
-"""The basic counts of a team's window: who is active, what was said, who follows."""
+"""The basic counts of each team's window: what was said, who follows."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from convivial.metrics.scope import TeamScope
+import ibis
+
+from convivial.metrics.scope import Scope
 
 __all__ = ["CONVERSATIONAL", "counts"]
 
@@ -15,39 +17,34 @@ _MESSAGE_KINDS = ("post", "reply", "share", "quote")
 _INTERACTION_KINDS = ("reply", "mention", "share", "quote", "like", "follow")
 
 
-def counts(scope: TeamScope) -> dict[str, int | None]:
-    """Counts over the window [start, end):
+def counts(scope: Scope) -> dict[str, dict[str, int | None]]:
+    """Per team, over the window [start, end):
 
     - `messages_<kind>`: the team's messages by kind, `host_messages` those its hosts wrote;
     - `interactions_<kind>`: the team's interactions by kind;
     - `followers`: accounts following a host account (at any time), None when no follows are known.
     """
-    w = scope.window
-    hosts = scope.hosts.account_key
-    messages = scope.messages.filter(
-        (scope.messages.created_at >= w.start) & (scope.messages.created_at < w.end)
+    out: dict[str, dict[str, int | None]] = {team: {} for team in scope.teams}
+    messages = scope.within(scope.messages)
+    by_kind = _grouped(messages.group_by(["team", "kind"]).aggregate(n=messages.count()))
+    own = messages.filter(messages.author_is_host)
+    hosts = _grouped(own.group_by("team").aggregate(kind=ibis.literal("host"), n=own.count()))
+    interactions = scope.within(scope.interactions)
+    acts = _grouped(interactions.group_by(["team", "kind"]).aggregate(n=interactions.count()))
+    f = scope.follows
+    followers = _grouped(
+        f.group_by("team").aggregate(kind=ibis.literal("followers"), n=f.follower_key.nunique())
     )
-    interactions = scope.interactions.filter(
-        (scope.interactions.created_at >= w.start) & (scope.interactions.created_at < w.end)
-    )
-    out: dict[str, int | None] = {}
-    by_kind = _grouped(messages, "kind")
-    for kind in _MESSAGE_KINDS:
-        out[f"messages_{kind}"] = by_kind.get(kind, 0)
-    out["host_messages"] = _int(messages.filter(messages.author_key.isin(hosts)).count())
-    by_kind = _grouped(interactions, "kind")
-    for kind in _INTERACTION_KINDS:
-        out[f"interactions_{kind}"] = by_kind.get(kind, 0)
-    follows = scope.follows.filter(scope.follows.followed_key.isin(hosts))
-    known = _int(follows.count())
-    out["followers"] = _int(follows.follower_key.nunique()) if known else None
+    for team, row in out.items():
+        for kind in _MESSAGE_KINDS:
+            row[f"messages_{kind}"] = by_kind.get((team, kind), 0)
+        row["host_messages"] = hosts.get((team, "host"), 0)
+        for kind in _INTERACTION_KINDS:
+            row[f"interactions_{kind}"] = acts.get((team, kind), 0)
+        row["followers"] = followers.get((team, "followers"))
     return out
 
 
-def _grouped(table: Any, column: str) -> dict[str, int]:
-    frame = table.group_by(column).aggregate(n=table.count()).to_pyarrow()
-    return dict(zip(frame[column].to_pylist(), frame["n"].to_pylist(), strict=True))
-
-
-def _int(expr: Any) -> int:
-    return int(expr.execute())
+def _grouped(expr: Any) -> dict[tuple[str, str], int]:
+    rows = expr.to_pyarrow().to_pylist()
+    return {(r["team"], r["kind"]): int(r["n"]) for r in rows}

@@ -1,7 +1,7 @@
-"""Listening: which messages directed at the team got a direct host reply within 7 days.
+"""Listening: which messages directed at a team got a direct host reply within 7 days.
 
 A message is directed at the team when a member wrote it and it replies to a host message or
-mentions a host account (METRICS.md, "Entities"). It is answered when a host message has it as
+mentions a host account (METRICS.md, "Entities"). It is answered when a host reply has it as
 parent within 7 days. `listening_rate` and its weekly series both count this one table.
 """
 
@@ -11,38 +11,43 @@ from typing import Any
 
 import ibis
 
-from convivial.metrics.scope import TeamScope
+from convivial.metrics.scope import Scope
 
 __all__ = ["ANSWER_DAYS", "directed_answered"]
 
 ANSWER_DAYS = 7
 
 
-def directed_answered(scope: TeamScope) -> Any:
-    """The window's messages directed at the team: message_key, asked_at, answered (bool)."""
-    hosts = list(scope.host_keys)
-    i, m, w = scope.interactions, scope.messages, scope.window
-    at_host = i.filter(
-        i.kind.isin(["reply", "mention"]) & i.target_key.isin(hosts) & ~i.actor_key.isin(hosts)
-    ).select("message_key")
-    directed = m.filter(
-        (m.created_at >= w.start)
-        & (m.created_at < w.end)
-        & m.message_key.isin(at_host.message_key)
-        & ~m.author_key.isin(hosts)
-    ).select("message_key", asked_at=m.created_at)
-    replies = m.filter(m.author_key.isin(hosts) & (m.kind == "reply")).select(
-        "parent_key", answered_at=m.created_at
+def directed_answered(scope: Scope) -> Any:
+    """The window's messages directed at each team: team, message_key, asked_at, answered."""
+    i, m = scope.interactions, scope.within(scope.messages)
+    at_host = (
+        i.filter(i.kind.isin(["reply", "mention"]) & i.target_is_host & ~i.actor_is_host)
+        .select(directed_key="message_key")
+        .distinct()
+    )
+    directed = (
+        m.filter(~m.author_is_host)
+        .join(at_host, m.message_key == at_host.directed_key)
+        .select("team", "message_key", asked_at="created_at")
+    )
+    everything = scope.messages
+    replies = everything.filter(everything.author_is_host & (everything.kind == "reply")).select(
+        reply_team="team", parent_key="parent_key", answered_at="created_at"
     )
     answered = (
-        directed.join(replies, directed.message_key == replies.parent_key)
+        directed.join(
+            replies,
+            (directed.message_key == replies.parent_key) & (directed.team == replies.reply_team),
+        )
         .filter(
             lambda t: (
                 (t.answered_at >= t.asked_at)
                 & (t.answered_at < t.asked_at + ibis.interval(days=ANSWER_DAYS))
             )
         )
-        .select("message_key")
+        .select(answered_key="message_key")
         .distinct()
     )
-    return directed.mutate(answered=directed.message_key.isin(answered.message_key))
+    marked = directed.left_join(answered, directed.message_key == answered.answered_key)
+    return marked.mutate(answered=marked.answered_key.notnull()).drop("answered_key")

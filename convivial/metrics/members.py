@@ -20,7 +20,7 @@ from typing import Any
 import ibis
 
 from convivial.metrics.community import conversational
-from convivial.metrics.scope import TeamScope
+from convivial.metrics.scope import Scope
 
 __all__ = ["LOVE_WEIGHTS", "MemberList", "levels", "member_lists", "percentiles"]
 
@@ -83,17 +83,39 @@ def _rows(expr: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def member_lists(scope: TeamScope, active: set[str]) -> MemberList:
-    """Love, levels and advocates of the window's active members."""
+def member_lists(scope: Scope, active: dict[str, set[str]]) -> dict[str, MemberList]:
+    """Love, levels and advocates of each team's active members (`active`: team -> keys)."""
+    love = _per_team_member(_love(scope))
+    in_window = _per_team_member(_interaction_counts(scope))
+    parts = {name: _per_team_member(rows) for name, rows in _advocate_parts(scope).items()}
+    followers = _per_team_member(_followers(scope))
+    return {
+        team: _team_lists(
+            keys,
+            {k: love.get(team, {}).get(k, 0.0) for k in keys},
+            in_window.get(team, {}),
+            {
+                name: {k: float(p.get(team, {}).get(k, 0)) for k in keys}
+                for name, p in parts.items()
+            },
+            {k: v for k, v in followers.get(team, {}).items() if k in keys},
+        )
+        for team, keys in active.items()
+    }
+
+
+def _team_lists(
+    active: set[str],
+    love: dict[str, float],
+    interactions: dict[str, int],
+    components: dict[str, dict[str, float]],
+    followers: dict[str, int],
+) -> MemberList:
     if not active:
         return MemberList([], [], [], 0)
-    love = _love(scope, active)
-    in_window = _interaction_counts(scope, active)
-    level = levels(love, in_window)
-    components = _advocate_components(scope, active)
+    level = levels(love, interactions)
     scores = {name: percentiles(values) for name, values in components.items()}
     value = {k: sum(s[k] for s in scores.values()) / len(scores) for k in active}
-    followers = _followers(scope, active)
     members = [
         {
             "account_key": k,
@@ -108,110 +130,98 @@ def member_lists(scope: TeamScope, active: set[str]) -> MemberList:
     advocates = members[:TOP]
     by_followers = sorted(followers, key=lambda k: (-followers[k], k))[:TOP]
     top_followed = [m for k in by_followers for m in members if m["account_key"] == k]
-    overlap = len({m["account_key"] for m in advocates} & {m["account_key"] for m in top_followed})
+    overlap = len({m["account_key"] for m in advocates} & set(by_followers))
     return MemberList(members, advocates, top_followed, overlap)
 
 
-def _love(scope: TeamScope, active: set[str]) -> dict[str, float]:
+def _per_team_member(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        out.setdefault(r["team"], {})[r["key"]] = r["value"]
+    return out
+
+
+def _love(scope: Scope) -> list[dict[str, Any]]:
     end = scope.window.end
     i = scope.interactions
-    mine = i.filter(i.actor_key.isin(list(active)) & (i.created_at < end))
+    mine = i.filter(~i.actor_is_host & (i.created_at < end))
     weight = ibis.cases(*((mine.kind == k, w) for k, w in LOVE_WEIGHTS.items()), else_=0)
     days = (ibis.literal(end).epoch_seconds() - mine.created_at.epoch_seconds()) // 86400
     months = (days // MONTH_DAYS).cast("int64")
     scored = mine.mutate(score=weight * ibis.literal(0.9) ** months)
-    rows = _rows(scored.group_by("actor_key").aggregate(love=scored.score.sum()))
-    love = {k: 0.0 for k in active}
-    love.update({r["actor_key"]: float(r["love"]) for r in rows})
-    return love
-
-
-def _interaction_counts(scope: TeamScope, active: set[str]) -> dict[str, int]:
-    w, i = scope.window, scope.interactions
-    mine = i.filter(
-        i.actor_key.isin(list(active)) & (i.created_at >= w.start) & (i.created_at < w.end)
+    return _rows(
+        scored.group_by(["team", scored.actor_key.name("key")]).aggregate(value=scored.score.sum())
     )
+
+
+def _interaction_counts(scope: Scope) -> list[dict[str, Any]]:
+    mine = scope.within(scope.interactions)
+    mine = mine.filter(~mine.actor_is_host)
+    return _rows(mine.group_by(["team", mine.actor_key.name("key")]).aggregate(value=mine.count()))
+
+
+def _advocate_parts(scope: Scope) -> dict[str, list[dict[str, Any]]]:
+    conv = conversational(scope)
+    m2m = conv.filter(~conv.actor_is_host & ~conv.target_is_host)
+    by_member = m2m.group_by(["team", m2m.actor_key.name("key")])
     return {
-        r["actor_key"]: r["n"] for r in _rows(mine.group_by("actor_key").aggregate(n=mine.count()))
+        "member_interactions": _rows(by_member.aggregate(value=m2m.count())),
+        "answers": _answers(scope),
+        "newcomers_welcomed": _welcomes(scope),
+        "members_reached": _rows(by_member.aggregate(value=m2m.target_key.nunique())),
     }
 
 
-def _advocate_components(scope: TeamScope, active: set[str]) -> dict[str, dict[str, float]]:
-    hosts = list(scope.host_keys)
-    conv = conversational(scope, scope.window)
-    m2m = conv.filter(~conv.actor_key.isin(hosts) & ~conv.target_key.isin(hosts))
-    talk = _rows(
-        m2m.group_by("actor_key").aggregate(n=m2m.count(), reached=m2m.target_key.nunique())
-    )
-    out: dict[str, dict[str, float]] = {
-        "member_interactions": dict.fromkeys(active, 0.0),
-        "answers": dict.fromkeys(active, 0.0),
-        "newcomers_welcomed": dict.fromkeys(active, 0.0),
-        "members_reached": dict.fromkeys(active, 0.0),
-    }
-    for r in talk:
-        if r["actor_key"] in active:
-            out["member_interactions"][r["actor_key"]] = float(r["n"])
-            out["members_reached"][r["actor_key"]] = float(r["reached"])
-    for key, n in _answers(scope).items():
-        if key in active:
-            out["answers"][key] = float(n)
-    for key, n in _welcomes(scope).items():
-        if key in active:
-            out["newcomers_welcomed"][key] = float(n)
-    return out
-
-
-def _answers(scope: TeamScope) -> dict[str, int]:
+def _answers(scope: Scope) -> list[dict[str, Any]]:
     """Replies in the window by members to other members' messages that ask ("?")."""
-    w, m = scope.window, scope.messages
-    hosts = list(scope.host_keys)
-    questions = m.filter(~m.author_key.isin(hosts) & m.text.contains("?")).select(
-        q_key=m.message_key, asker=m.author_key
+    m = scope.messages
+    questions = m.filter(~m.author_is_host & m.text.contains("?")).select(
+        q_team=m.team, q_key=m.message_key, asker=m.author_key
     )
-    replies = m.filter(
-        ~m.author_key.isin(hosts)
-        & (m.kind == "reply")
-        & (m.created_at >= w.start)
-        & (m.created_at < w.end)
+    replies = scope.within(m)
+    replies = replies.filter(~replies.author_is_host & (replies.kind == "reply"))
+    joined = replies.join(
+        questions, (replies.parent_key == questions.q_key) & (replies.team == questions.q_team)
     )
-    joined = replies.join(questions, replies.parent_key == questions.q_key)
     joined = joined.filter(joined.author_key != joined.asker)
-    return {
-        r["author_key"]: r["n"]
-        for r in _rows(joined.group_by("author_key").aggregate(n=joined.count()))
-    }
+    return _rows(
+        joined.group_by(["team", joined.author_key.name("key")]).aggregate(value=joined.count())
+    )
 
 
-def _welcomes(scope: TeamScope) -> dict[str, int]:
+def _welcomes(scope: Scope) -> list[dict[str, Any]]:
     """Members who wrote the first reply to another member's first-ever message, in the window."""
     w, m = scope.window, scope.messages
-    hosts = list(scope.host_keys)
-    members = m.filter(~m.author_key.isin(hosts))
-    first_at = members.group_by("author_key").aggregate(first_at=members.created_at.min())
+    members = m.filter(~m.author_is_host)
+    first_at = members.group_by(["team", "author_key"]).aggregate(first_at=members.created_at.min())
     firsts = members.join(
         first_at,
-        (members.author_key == first_at.author_key) & (members.created_at == first_at.first_at),
-    ).select(first_key=members.message_key, newcomer=members.author_key)
+        (members.team == first_at.team)
+        & (members.author_key == first_at.author_key)
+        & (members.created_at == first_at.first_at),
+    ).select(first_team=members.team, first_key=members.message_key, newcomer=members.author_key)
     replies = members.filter((members.kind == "reply") & members.parent_key.isin(firsts.first_key))
-    first_reply = replies.group_by("parent_key").aggregate(
+    first_reply = replies.group_by(["team", "parent_key"]).aggregate(
         welcomer=replies.author_key.argmin(replies.created_at), at=replies.created_at.min()
     )
-    first_reply = first_reply.join(firsts, first_reply.parent_key == firsts.first_key)
+    first_reply = first_reply.join(
+        firsts,
+        (first_reply.parent_key == firsts.first_key) & (first_reply.team == firsts.first_team),
+    )
     counted = first_reply.filter(
         (first_reply.welcomer != first_reply.newcomer)
         & (first_reply.at >= w.start)
         & (first_reply.at < w.end)
     )
-    return {
-        r["welcomer"]: r["n"]
-        for r in _rows(counted.group_by("welcomer").aggregate(n=counted.count()))
-    }
+    return _rows(
+        counted.group_by(["team", counted.welcomer.name("key")]).aggregate(value=counted.count())
+    )
 
 
-def _followers(scope: TeamScope, active: set[str]) -> dict[str, int]:
-    accounts = scope.accounts
-    known = accounts.filter(accounts.account_key.isin(list(active)) & accounts.followers.notnull())
-    return {
-        r["account_key"]: r["followers"] for r in _rows(known.select("account_key", "followers"))
-    }
+def _followers(scope: Scope) -> list[dict[str, Any]]:
+    """Follower counts on the profiles of each team's active members."""
+    conv = conversational(scope)
+    actors = conv.filter(~conv.actor_is_host).select("team", key="actor_key").distinct()
+    accounts = scope.accounts.filter(scope.accounts.followers.notnull())
+    joined = actors.join(accounts, actors.key == accounts.account_key)
+    return _rows(joined.select("team", "key", value=joined.followers))

@@ -1,87 +1,126 @@
-"""Which accounts, messages and interactions are a team's (METRICS.md, "Entities").
+"""Which accounts, messages and interactions are each team's (METRICS.md, "Entities").
 
-host = the team's brand and staff accounts; member = any other account in the team's data. In a
+host = a team's brand and staff accounts; member = any other account in the team's data. In a
 workspace with one team, all data is the team's. With several, each message belongs to one team
 (`assign.message_teams`), and a team's interactions are those of its messages plus those without
 a message (likes, follows) aimed at its hosts. Another team's host accounts are other businesses,
-not members: interactions to or from them are left out of the team's data.
+not members: interactions to or from them are left out of a team's data.
+
+`Scope` holds every team's data at once, each row tagged with its `team` and with whether its
+accounts are the team's hosts, so that each metric is one query grouped by team, however many
+teams an agency has.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import ibis
 
 from convivial.metrics.assign import message_teams
 from convivial.metrics.window import Window
 
-__all__ = ["TeamScope", "Teams", "team_scope"]
-
-_TABLES = itertools.count()
-"""Names for the session's temporary tables of message teams."""
+__all__ = ["Scope", "scope_of"]
 
 
 @dataclass(frozen=True)
-class TeamScope:
-    """Ibis tables of one team's data, all time, and the window its metrics cover."""
+class Scope:
+    """Ibis tables of the chosen teams' data (all time) and the window their metrics cover.
 
-    team: str
-    hosts: Any
-    """host_accounts rows of the team: account_key, role."""
-    host_keys: frozenset[str]
+    - `messages`: team, message_key, author_key, created_at, text, parent_key, root_key, kind,
+      mentions, author_is_host;
+    - `interactions`: team, actor_key, target_key, kind, created_at, message_key, actor_is_host,
+      target_is_host;
+    - `follows`: team, follower_key, followed_key, followed_at (follows of a host account);
+    - `accounts`: the accounts table.
+    """
+
+    teams: tuple[str, ...]
+    window: Window
+    host_keys: dict[str, frozenset[str]]
     messages: Any
     interactions: Any
     follows: Any
     accounts: Any
-    window: Window
+
+    def within(self, table: Any, column: str = "created_at", window: Window | None = None) -> Any:
+        """Rows of `table` whose `column` falls in the window [start, end)."""
+        w = window or self.window
+        return table.filter((table[column] >= w.start) & (table[column] < w.end))
 
 
-class Teams:
-    """The workspace's teams, with what they share computed once (which message is whose)."""
-
-    def __init__(self, con: Any) -> None:
-        self.con = con
-        self.names: list[str] = sorted(con.table("teams").team.to_pyarrow().to_pylist())
-        hosts = con.table("host_accounts")
-        rows = hosts.select("team", "account_key").to_pyarrow().to_pylist()
-        self.host_keys: dict[str, frozenset[str]] = {
-            name: frozenset(r["account_key"] for r in rows if r["team"] == name)
-            for name in self.names
-        }
-        self.assignment = (
-            con.create_table(f"team_of_message_{next(_TABLES)}", message_teams(con), temp=True)
-            if len(self.names) > 1
-            else None
+def scope_of(con: Any, teams: Sequence[str], window: Window) -> Scope:
+    """The data of `teams` (a subset of the workspace's teams), tagged by team."""
+    all_teams = con.table("teams").team.to_pyarrow().to_pylist()
+    host_rows = con.table("host_accounts").select("team", "account_key").distinct()
+    rows = host_rows.to_pyarrow().to_pylist()
+    host_keys = {
+        name: frozenset(r["account_key"] for r in rows if r["team"] == name) for name in teams
+    }
+    hosts = host_rows.filter(host_rows.team.isin(list(teams)))
+    messages = con.table("messages")
+    interactions = con.table("interactions")
+    if len(all_teams) > 1:
+        assigned = _temp(con, message_teams(con))
+        assigned = assigned.filter(assigned.team.isin(list(teams)))
+        tagged = messages.drop("team").join(assigned, "message_key")
+        owners = assigned.select(of_message="message_key", message_team="team")
+        by_message = interactions.left_join(owners, interactions.message_key == owners.of_message)
+        aims = hosts.select(aim_team="team", aim_key="account_key")
+        aimed = by_message.left_join(
+            aims, by_message.message_key.isnull() & (by_message.target_key == aims.aim_key)
         )
-
-    def scope(self, team: str, window: Window) -> TeamScope:
-        """The data of `team`."""
-        con = self.con
-        host_accounts = con.table("host_accounts")
-        hosts = host_accounts.filter(host_accounts.team == team).select("account_key", "role")
-        own = self.host_keys.get(team, frozenset())
-        messages = con.table("messages")
-        interactions = con.table("interactions")
-        follows = con.table("follows")
-        if self.assignment is not None:
-            mine = self.assignment.filter(self.assignment.team == team)
-            messages = messages.filter(messages.message_key.isin(mine.message_key))
-            others = sorted(set().union(*self.host_keys.values()) - own)
-            interactions = interactions.filter(
-                (
-                    interactions.message_key.isin(mine.message_key)
-                    | (interactions.message_key.isnull() & interactions.target_key.isin(list(own)))
-                )
-                & ~interactions.actor_key.isin(others)
-                & ~interactions.target_key.isin(others)
-            )
-            follows = follows.filter(follows.followed_key.isin(list(own)))
-        return TeamScope(
-            team, hosts, own, messages, interactions, follows, con.table("accounts"), window
+        tagged_interactions = aimed.mutate(team=ibis.coalesce(aimed.message_team, aimed.aim_team))
+        tagged_interactions = tagged_interactions.filter(tagged_interactions.team.notnull()).select(
+            "team", *interactions.columns
         )
+    else:
+        only = teams[0] if teams else ""
+        tagged = messages.mutate(team=ibis.literal(only))
+        tagged_interactions = interactions.mutate(team=ibis.literal(only))
+    flagged_messages = _flag(tagged, hosts, "author_key", "author_is_host")
+    flagged = _flag(tagged_interactions, hosts, "actor_key", "actor_is_host")
+    flagged = _flag(flagged, hosts, "target_key", "target_is_host")
+    if len(all_teams) > 1:
+        every_host = con.table("host_accounts").select(other_key="account_key").distinct()
+        business = set(every_host.other_key.to_pyarrow().to_pylist())
+        flagged = flagged.filter(
+            (flagged.actor_is_host | ~flagged.actor_key.isin(list(business)))
+            & (flagged.target_is_host | ~flagged.target_key.isin(list(business)))
+        )
+    follows = con.table("follows")
+    followed_hosts = hosts.select(team="team", host_key="account_key")
+    followed = follows.join(followed_hosts, follows.followed_key == followed_hosts.host_key).select(
+        "team", "follower_key", "followed_key", "followed_at"
+    )
+    return Scope(
+        tuple(teams),
+        window,
+        host_keys,
+        _temp(con, flagged_messages),
+        _temp(con, flagged),
+        followed,
+        con.table("accounts"),
+    )
 
 
-def team_scope(con: Any, team: str, window: Window) -> TeamScope:
-    """The data of one team (for a single report; `Teams` shares work across teams)."""
-    return Teams(con).scope(team, window)
+_TEMP = itertools.count()
+
+
+def _temp(con: Any, expr: Any) -> Any:
+    """`expr` computed once, as a temporary table of this session."""
+    return con.create_table(f"scope_{next(_TEMP)}", expr, temp=True)
+
+
+def _flag(table: Any, hosts: Any, column: str, flag: str) -> Any:
+    """`table` with a boolean `flag`: whether `column` is a host account of the row's team."""
+    marks = hosts.select(mark_team="team", mark_key="account_key", mark=ibis.literal(True))
+    joined = table.join(
+        marks,
+        (table.team == marks.mark_team) & (table[column] == marks.mark_key),
+        how="left",
+    )
+    return joined.mutate(**{flag: joined.mark.notnull()}).drop("mark_team", "mark_key", "mark")
