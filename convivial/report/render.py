@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from convivial.report.charts import line_chart
 from convivial.report.model import TeamReport
 from convivial.report.wording import ACTIVITY, SCORECARD, Line, format_value
 
@@ -162,5 +164,22 @@ def render_html(reports: Sequence[TeamReport]) -> str:
     """One self-contained HTML file: no scripts, styles inline, every text escaped."""
     template = _ENV.get_template("report.html.j2")
     return template.render(
-        reports=reports, scorecard=SCORECARD, activity=ACTIVITY, fmt=format_value
+        reports=reports,
+        scorecard=SCORECARD,
+        activity=ACTIVITY,
+        fmt=format_value,
+        trend=_trend_chart,
     )
+
+
+def _trend_chart(report: TeamReport) -> Markup:
+    """The weekly series as an SVG line chart (already escaped)."""
+    weeks: list[dict[str, Any]] = report.lists.get("weekly", [])
+    labels = [str(w["week"])[:10] for w in weeks]
+    lines = [
+        ("members talking to each other", "#1b7f3b", "member_to_member_share"),
+        ("answered within 7 days", "#2455c3", "listening_rate"),
+        ("host messages that are replies", "#a86b00", "conversation_share"),
+    ]
+    series = [(name, colour, [w[key] for w in weeks]) for name, colour, key in lines]
+    return Markup(line_chart(labels, series))

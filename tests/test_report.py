@@ -1,0 +1,69 @@
+"""The presenters: they render the Report, escape what people wrote, and draw the weekly chart."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from convivial.metrics.window import Window
+from convivial.report.charts import line_chart
+from convivial.report.model import TeamReport
+from convivial.report.render import render_html, render_json
+
+EVIL = '<script>alert("x")</script>'
+
+
+def _report() -> TeamReport:
+    weeks = [
+        {
+            "week": f"2026-03-{d:02d}",
+            "member_to_member_share": v,
+            "listening_rate": 0.5,
+            "conversation_share": None,
+        }
+        for d, v in ((2, 0.1), (9, None), (16, 0.4))
+    ]
+    return TeamReport(
+        team=EVIL,
+        window=Window(datetime(2026, 1, 1), datetime(2026, 4, 1)),
+        metrics={"member_to_member_share": 0.4, "listening_rate": None},
+        network={"type": "tight_crowd", "explanation": EVIL, "advice": ""},
+        lists={
+            "weekly": weeks,
+            "advocates": [{"account_key": EVIL, "community_value": 0.9}],
+            "top_followed": [],
+            "slipping_away": [{"account_key": EVIL}],
+        },
+        reasons={"listening_rate": EVIL},
+        statuses={"member_to_member_share": "community"},
+    )
+
+
+def test_html_escapes_everything_people_wrote() -> None:
+    html = render_html([_report()])
+    assert "<script" not in html
+    assert html.count("&lt;script&gt;") >= 5
+
+
+def test_the_weekly_chart_has_a_line_per_series_and_breaks_at_gaps() -> None:
+    html = render_html([_report()])
+    # member_to_member_share has a gap in week 2: two runs of one point draw no line;
+    # listening_rate draws one line; conversation_share has no values at all.
+    assert html.count("<polyline") == 1
+
+
+def test_no_chart_below_two_weeks() -> None:
+    assert line_chart(["2026-03-02"], [("a", "#000", [0.5])]) == ""
+
+
+def test_chart_labels_are_escaped() -> None:
+    svg = line_chart(["<b>", "</b>"], [("<i>", "#000", [0.1, 0.2])])
+    assert "<b>" not in svg and "<i>" not in svg and svg.count("<polyline") == 1
+
+
+def test_json_contract() -> None:
+    import json
+
+    data = json.loads(render_json([_report()], one_team=True))
+    assert set(data) >= {"team", "window", "metrics", "network", "lists"}
+    assert data["window"] == {"start": "2026-01-01T00:00:00", "end": "2026-04-01T00:00:00"}
+    assert data["metrics"]["listening_rate"] is None
