@@ -73,6 +73,30 @@ def test_the_rules_in_order(tmp_path: Path) -> None:
     }
 
 
+def test_a_host_named_by_id_is_found_at_its_own_position(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path)
+    ws.init(
+        [
+            TeamConfig("B", brand=("twitter:shop_b",)),
+            TeamConfig("C", brand=("twitter:shop_c",)),
+        ]
+    )
+    accounts = _write(
+        tmp_path / "accounts.csv",
+        ["platform", "account_id", "handle"],
+        [["twitter", "1001", "shop_c"], ["twitter", "shop_b", "shop_b"]],
+    )
+    header = ["platform", "message_id", "author_id", "created_at", "text"]
+    messages = _write(
+        tmp_path / "messages.csv",
+        header,
+        [["twitter", "1", "mia", "2026-03-01T10:00:00Z", "@shop_b first, then @1001"]],
+    )
+    with ws.open_store() as store:
+        import_files(store, "csv", [accounts, messages])
+        assert _teams_of(store) == {"twitter:1": "B"}
+
+
 @pytest.fixture(scope="module")
 def subreddits(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> Store:
     store = Store(tmp_path_factory.mktemp("reddit") / "convivial.duckdb")

@@ -86,7 +86,8 @@ def _first_mentioned_host(con: Any, host_team: Any) -> Any:
         mentioning=listed.message_key,
         team=listed.team,
         position=ibis.coalesce(
-            listed.mentions.index(listed.handle), listed.mentions.index(listed.account_id)
+            listed.mentions.index(listed.handle).nullif(-1),
+            listed.mentions.index(listed.account_id).nullif(-1),
         ),
     )
     return ranked.group_by("mentioning").aggregate(mention_team=ranked.team.argmin(ranked.position))
