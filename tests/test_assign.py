@@ -115,3 +115,15 @@ def test_subreddits_are_not_support_or_broadcast_networks(subreddits: Store) -> 
     types = {r.team: r.network["type"] for r in reports}
     assert set(types) == {"CollegeAdvice", "CollegeMajors", "CollegeRant"}
     assert not {"support", "broadcast"} & set(types.values()), types
+
+
+def test_one_team_alone_reads_as_in_the_all_teams_report(store: Store, twcs_head: Path) -> None:
+    """Looking at one team only its threads must give that team exactly its all-teams numbers."""
+    import_file(store, "twcs", twcs_head)
+    everyone = {r.team: r for r in build_reports(store)}
+    busiest = sorted(everyone, key=lambda t: -(everyone[t].metrics["active_members"] or 0))
+    for team in [*busiest[:6], *busiest[-3:], "AldiUK", "Tesco", "sainsburys"]:
+        (alone,) = build_reports(store, team=team)
+        assert alone.metrics == everyone[team].metrics, team
+        assert alone.lists == everyone[team].lists, team
+        assert alone.network == everyone[team].network, team

@@ -9,6 +9,7 @@ the host of several teams gives the first of them by name.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import ibis
@@ -16,11 +17,16 @@ import ibis
 __all__ = ["message_teams"]
 
 
-def message_teams(con: Any) -> Any:
-    """A table (message_key, team) with one row per message that belongs to a team."""
+def message_teams(con: Any, teams: Sequence[str] | None = None) -> Any:
+    """A table (message_key, team) with one row per message that belongs to a team.
+
+    With `teams`, only the threads those teams' hosts take part in are looked at: a message's
+    team is decided within its thread, so no other message can be theirs."""
     messages = con.table("messages")
     hosts = con.table("host_accounts")
     host_team = hosts.group_by("account_key").aggregate(host_team=hosts.team.min())
+    if teams is not None:
+        messages = _threads_of(con, messages, hosts.filter(hosts.team.isin(list(teams))), teams)
 
     m = messages.select(
         "message_key",
@@ -34,13 +40,14 @@ def message_teams(con: Any) -> Any:
     by_author = m.left_join(host_team, m.author_key == host_team.account_key).select(
         *[m[c] for c in m.columns], author_team=host_team.host_team
     )
-    parents = messages.left_join(host_team, messages.author_key == host_team.account_key).select(
-        parent=messages.message_key, parent_team=host_team.host_team
+    every = con.table("messages")
+    parents = every.left_join(host_team, every.author_key == host_team.account_key).select(
+        parent=every.message_key, parent_team=host_team.host_team
     )
     with_parent = by_author.left_join(parents, by_author.parent_key == parents.parent).select(
         *[by_author[c] for c in by_author.columns], parent_team=parents.parent_team
     )
-    mentioned = _first_mentioned_host(con, host_team)
+    mentioned = _first_mentioned_host(con, messages, host_team)
     direct = with_parent.left_join(
         mentioned, with_parent.message_key == mentioned.mentioning
     ).select(
@@ -66,9 +73,26 @@ def message_teams(con: Any) -> Any:
     return resolved.filter(resolved.team.notnull())
 
 
-def _first_mentioned_host(con: Any, host_team: Any) -> Any:
+def _threads_of(con: Any, messages: Any, hosts: Any, teams: Sequence[str]) -> Any:
+    """The messages of every thread in which one of `hosts` wrote, was replied to or was
+    mentioned, or that a source assigned to one of `teams`."""
+    keys = hosts.account_key
+    thread = ibis.coalesce(messages.root_key, messages.message_key)
+    own = messages.filter(messages.author_key.isin(keys) | messages.team.isin(list(teams)))
+    i = con.table("interactions")
+    aimed = i.filter(i.kind.isin(["reply", "mention"]) & i.target_key.isin(keys))
+    touching = messages.filter(messages.message_key.isin(aimed.message_key))
+    threads = (
+        own.select(t=ibis.coalesce(own.root_key, own.message_key))
+        .union(touching.select(t=ibis.coalesce(touching.root_key, touching.message_key)))
+        .distinct()
+    )
+    return messages.filter(thread.isin(threads.t))
+
+
+def _first_mentioned_host(con: Any, messages: Any, host_team: Any) -> Any:
     """(mentioning message, mention_team): the team of the first host account it mentions."""
-    i, messages, accounts = con.table("interactions"), con.table("messages"), con.table("accounts")
+    i, accounts = con.table("interactions"), con.table("accounts")
     mentions = i.filter(i.kind == "mention")
     at_host = mentions.join(host_team, mentions.target_key == host_team.account_key).select(
         mentions.message_key, mentions.target_key, team=host_team.host_team

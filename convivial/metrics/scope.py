@@ -64,7 +64,8 @@ def scope_of(con: Any, teams: Sequence[str], window: Window) -> Scope:
     messages = con.table("messages")
     interactions = con.table("interactions")
     if len(all_teams) > 1:
-        assigned = _temp(con, message_teams(con))
+        subset = None if set(teams) >= set(all_teams) else teams
+        assigned = _temp(con, message_teams(con, subset))
         assigned = assigned.filter(assigned.team.isin(list(teams)))
         tagged = messages.drop("team").join(assigned, "message_key")
         owners = assigned.select(of_message="message_key", message_team="team")
