@@ -175,7 +175,7 @@ def _advocate_parts(scope: Scope) -> dict[str, list[dict[str, Any]]]:
 def _answers(scope: Scope) -> list[dict[str, Any]]:
     """Replies in the window by members to other members' messages that ask ("?")."""
     m = scope.messages
-    questions = m.filter(~m.author_is_host & m.text.contains("?")).select(
+    questions = m.filter(~m.author_is_host & m.asks).select(
         q_team=m.team, q_key=m.message_key, asker=m.author_key
     )
     replies = scope.within(m)

@@ -30,8 +30,8 @@ __all__ = ["Scope", "scope_of"]
 class Scope:
     """Ibis tables of the chosen teams' data (all time) and the window their metrics cover.
 
-    - `messages`: team, message_key, author_key, created_at, text, parent_key, root_key, kind,
-      mentions, author_is_host;
+    - `messages`: team, message_key, author_key, created_at, parent_key, root_key, kind, asks
+      (the text holds a "?"), author_is_host;
     - `interactions`: team, actor_key, target_key, kind, created_at, message_key, actor_is_host,
       target_is_host;
     - `follows`: team, follower_key, followed_key, followed_at (follows of a host account);
@@ -69,20 +69,31 @@ def scope_of(con: Any, teams: Sequence[str], window: Window) -> Scope:
         assigned = assigned.filter(assigned.team.isin(list(teams)))
         tagged = messages.drop("team").join(assigned, "message_key")
         owners = assigned.select(of_message="message_key", message_team="team")
-        by_message = interactions.left_join(owners, interactions.message_key == owners.of_message)
+        columns = [c for c in interactions.columns if c != "team"]
+        of_messages = interactions.join(
+            owners, interactions.message_key == owners.of_message
+        ).select(team=owners.message_team, **{c: interactions[c] for c in columns})
         aims = hosts.select(aim_team="team", aim_key="account_key")
-        aimed = by_message.left_join(
-            aims, by_message.message_key.isnull() & (by_message.target_key == aims.aim_key)
+        loose = interactions.filter(interactions.message_key.isnull())
+        aimed = loose.join(aims, loose.target_key == aims.aim_key).select(
+            team=aims.aim_team, **{c: loose[c] for c in columns}
         )
-        tagged_interactions = aimed.mutate(team=ibis.coalesce(aimed.message_team, aimed.aim_team))
-        tagged_interactions = tagged_interactions.filter(tagged_interactions.team.notnull()).select(
-            "team", *interactions.columns
-        )
+        tagged_interactions = of_messages.union(aimed, distinct=False)
     else:
         only = teams[0] if teams else ""
         tagged = messages.mutate(team=ibis.literal(only))
         tagged_interactions = interactions.mutate(team=ibis.literal(only))
-    flagged_messages = _flag(tagged, hosts, "author_key", "author_is_host")
+    slim = tagged.select(
+        "team",
+        "message_key",
+        "author_key",
+        "created_at",
+        "parent_key",
+        "root_key",
+        "kind",
+        asks=tagged.text.contains("?").fill_null(False),
+    )
+    flagged_messages = _flag(slim, hosts, "author_key", "author_is_host")
     flagged = _flag(tagged_interactions, hosts, "actor_key", "actor_is_host")
     flagged = _flag(flagged, hosts, "target_key", "target_is_host")
     if len(all_teams) > 1:
