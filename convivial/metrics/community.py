@@ -348,14 +348,19 @@ def _newcomers(scope: Scope) -> list[dict[str, Any]]:
 def _recent_activity(
     scope: Scope, watched: set[str]
 ) -> tuple[dict[str, set[str]], dict[tuple[str, str], Any]]:
-    """Per team, who acted in the last 30 days of the window; and when each `watched` account
+    """Per team, which `watched` accounts acted in the last 30 days of the window, and when each
     last acted before the window's end."""
-    w, i = scope.window, scope.interactions
+    w = scope.window
+    if not watched:
+        return {}, {}
+    keys = ibis.memtable({"watched_key": sorted(watched)})
+    i = scope.interactions
+    i = i.join(keys, i.actor_key == keys.watched_key).select(*scope.interactions.columns)
     recent_start = max(w.end - timedelta(days=30), w.start)
     recent = i.filter((i.created_at >= recent_start) & (i.created_at < w.end))
     active: dict[str, set[str]] = defaultdict(set)
     for row in _rows(recent.select("team", "actor_key").distinct()):
         active[row["team"]].add(row["actor_key"])
-    before = i.filter((i.created_at < w.end) & i.actor_key.isin(sorted(watched)))
+    before = i.filter(i.created_at < w.end)
     seen = _rows(before.group_by(["team", "actor_key"]).aggregate(last=before.created_at.max()))
     return active, {(r["team"], r["actor_key"]): r["last"] for r in seen}
