@@ -78,7 +78,8 @@ def import_file(
             for batch in reader.read(path):
                 if strict and batch.rejects:
                     first = min(batch.rejects, key=lambda r: r.line or 0)
-                    raise ImportFailed(f"{path}:{first.line}: {first.reason}")
+                    where = f"{path}:{first.line}" if first.line is not None else str(path)
+                    raise ImportFailed(f"{where}: {first.reason}")
                 shown.extend((r.line, r.reason) for r in batch.rejects[: 10 - len(shown)])
                 writer.write(batch)
                 if progress is not None:

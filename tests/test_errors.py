@@ -151,7 +151,7 @@ def test_a_truncated_file_keeps_the_good_rows(
         file, reject_line, reason, raw = rejects[0]
         assert (file, reject_line) == (str(path), line)
         assert "truncated" in reason or "never closes" in reason
-        assert raw.removesuffix("\n") == tail
+        assert raw == tail
         assert count(store, "SELECT count(*) FROM messages WHERE message_key = 'twitter:197'") == 0
 
 
@@ -301,3 +301,13 @@ def test_report_for_an_unknown_team(workspace: Path, cli: CliRun) -> None:
     code, _, err = cli("-w", workspace, "report", "--team", "NOPE")
     assert code == 1
     assert "NOPE" in error_reason(err)
+
+
+def test_team_by_on_a_source_that_makes_no_teams(
+    workspace: Path, cli: CliRun, twcs_head: Path
+) -> None:
+    code, _, err = cli("-w", workspace, "import", "twcs", twcs_head, "--team-by", "subreddit")
+    assert code == 1
+    assert err.strip() == (
+        "convivial: the twcs source cannot make teams by 'subreddit'; it makes no teams"
+    )

@@ -307,7 +307,7 @@ def test_a_named_team_takes_every_message(store: Store, tmp_path: Path) -> None:
 
 
 def test_team_by_anything_else_names_subreddit() -> None:
-    with pytest.raises(SourceError, match=r"'author'.*--team-by subreddit"):
+    with pytest.raises(SourceError, match=r"'author'.*teams by subreddit"):
         get_source("reddit", SourceOptions(team_by="author"))
     with pytest.raises(SourceError, match="not both"):
         get_source("reddit", SourceOptions(team="Study", team_by="subreddit"))

@@ -157,7 +157,10 @@ class SourceOptions:
 
 
 class Source(Protocol):
-    """Reads one file (or folder) of one kind as a stream of batches."""
+    """Reads one file (or folder) of one kind as a stream of batches.
+
+    A source that can make teams of a field of its data (`--team-by`) names those fields in a
+    class attribute `team_by_fields`."""
 
     name: ClassVar[str]
     version: ClassVar[str]
@@ -184,7 +187,12 @@ def get_source(name: str, options: SourceOptions | None = None) -> Source:
     cls = _REGISTRY.get(name)
     if cls is None:
         raise SourceError(f"unknown source {name!r}; known sources: {', '.join(source_names())}")
-    source: Source = cls(options or SourceOptions())
+    options = options or SourceOptions()
+    fields: tuple[str, ...] = getattr(cls, "team_by_fields", ())
+    if options.team_by is not None and options.team_by not in fields:
+        offer = f"it makes teams by {', '.join(fields)}" if fields else "it makes no teams"
+        raise SourceError(f"the {name} source cannot make teams by {options.team_by!r}; {offer}")
+    source: Source = cls(options)
     return source
 
 

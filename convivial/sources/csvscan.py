@@ -53,6 +53,8 @@ class CsvScan:
         self._eof = False
         self._rejects: list[Reject] = []
         self._has_stand_in = False
+        self._padded = False
+        """Whether a line feed was added after a last line that had none."""
         self._lone_cr = False
         self.bytes_read = 0
         try:
@@ -220,6 +222,7 @@ class CsvScan:
             if not buf:
                 return None
             if self._eof and not buf.endswith(b"\n"):
+                self._padded = True
                 buf += b"\n"
             arr = np.frombuffer(buf, dtype=np.uint8)
             ends = self._record_ends(arr)
@@ -243,7 +246,7 @@ class CsvScan:
             Reject(
                 self._next_line,
                 "a quoted field never closes (is the file truncated?)",
-                tail.decode("utf-8", "replace"),
+                (tail[:-1] if self._padded else tail).decode("utf-8", "replace"),
             )
         )
         self._next_line += tail.count(b"\n")

@@ -102,13 +102,9 @@ class RedditSource:
 
     name: ClassVar[str] = "reddit"
     version: ClassVar[str] = "1"
+    team_by_fields: ClassVar[tuple[str, ...]] = ("subreddit",)
 
     def __init__(self, options: SourceOptions) -> None:
-        if options.team_by not in (None, "subreddit"):
-            raise SourceError(
-                f"the reddit source cannot make teams by {options.team_by!r};"
-                " it makes them by subreddit (--team-by subreddit)"
-            )
         if options.team_by and options.team:
             raise SourceError("give --team or --team-by subreddit, not both")
         self.options = options
