@@ -329,3 +329,20 @@ def _zip(folder: Path, target: Path) -> Path:
         for file in sorted(folder.iterdir()):
             archive.write(file, f"data/{file.name}")
     return target
+
+
+def test_the_owner_joins_a_configured_team_and_stays(tmp_path: Path) -> None:
+    """`--team` puts the archive's owner in a configured team; reopening the workspace (which
+    re-reads convivial.toml) keeps the imported owner beside the configured accounts."""
+    from convivial.sources import SourceOptions, get_source
+    from convivial.workspace import TeamConfig, Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    ws.init([TeamConfig("My Shop", brand=("twitter:myshop",))])
+    with ws.open_store() as store:
+        source = get_source("x-archive", SourceOptions(team="My Shop"))
+        import_file(store, "x-archive", ARCHIVE, source=source)
+    with ws.open_store() as store:
+        assert store.teams() == [("My Shop", "config", 2, 0)]
+        hosts = store.arrow("SELECT account_key FROM host_accounts ORDER BY 1").to_pylist()
+        assert hosts == [{"account_key": OWNER}]

@@ -130,12 +130,15 @@ class Store:
                     " ON CONFLICT DO UPDATE SET origin = 'config'",
                     [team.name],
                 )
-                self._con.execute("DELETE FROM team_accounts WHERE team = ?", [team.name])
+                self._con.execute(
+                    "DELETE FROM team_accounts WHERE team = ? AND origin = 'config'", [team.name]
+                )
                 for role, refs in (("brand", team.brand), ("staff", team.staff)):
                     for ref in refs:
                         platform, _, account = ref.partition(":")
                         self._con.execute(
-                            "INSERT INTO team_accounts VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                            "INSERT INTO team_accounts VALUES (?, ?, ?, ?, 'config')"
+                            " ON CONFLICT DO UPDATE SET role = EXCLUDED.role, origin = 'config'",
                             [team.name, platform, account.lstrip("@"), role],
                         )
             self._con.execute("COMMIT")

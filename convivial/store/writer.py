@@ -293,7 +293,8 @@ _MERGE = [
     ON CONFLICT DO NOTHING
     """,
     """
-    INSERT INTO team_accounts SELECT DISTINCT team, platform, account_ref, role FROM stage_hosts
+    INSERT INTO team_accounts
+    SELECT DISTINCT team, platform, account_ref, role, 'import' FROM stage_hosts
     ON CONFLICT DO NOTHING
     """,
 ]
