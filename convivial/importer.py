@@ -8,11 +8,13 @@ with `file:line: reason` and nothing written.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from convivial.sources import Source, SourceError, SourceOptions, get_source
+from convivial.sources import Batch, Source, SourceError, SourceOptions, get_source
 from convivial.store import ImportRecord, Store
 
 __all__ = ["FileImport", "ImportFailed", "import_file", "import_files"]
@@ -75,7 +77,7 @@ def import_file(
     shown: list[tuple[int | None, str]] = []
     try:
         with store.begin_import(source_name, reader.version, str(path), digest) as writer:
-            for batch in reader.read(path):
+            for batch in _ahead(reader.read(path)):
                 if strict and batch.rejects:
                     first = min(batch.rejects, key=lambda r: r.line or 0)
                     where = f"{path}:{first.line}" if first.line is not None else str(path)
@@ -93,6 +95,53 @@ def import_file(
         raise ImportFailed(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
     record = next(r for r in store.imports() if r.import_id == import_id)
     return FileImport(path, record, False, sorted(shown, key=lambda s: s[0] or 0))
+
+
+def _ahead(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
+    """The same batches, read by a thread up to `depth` ahead, so that a source parses the next
+    batch while the store writes this one (both release the interpreter lock)."""
+    ready: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        ready.put(("batch", batch), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ready.put(("end", None))
+        except BaseException as exc:  # handed to the consumer, which raises it
+            ready.put(("error", exc))
+        finally:
+            close = getattr(batches, "close", None)
+            if close is not None:
+                close()
+
+    worker = threading.Thread(target=produce, name="source-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, item = ready.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                assert isinstance(item, BaseException)
+                raise item
+            assert isinstance(item, Batch)
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                ready.get(timeout=0.1)
+            except queue.Empty:
+                continue
+        worker.join()
 
 
 def _size(path: Path) -> int:
