@@ -141,7 +141,7 @@ def import_(
     if source not in source_names():
         raise BadInput(f"unknown source {source!r}; known sources: {', '.join(source_names())}")
     with ws.open_store() as store, _ImportProgress(paths) as progress:
-        results = import_files(
+        import_files(
             store,
             source,
             paths,
@@ -149,9 +149,8 @@ def import_(
             team_by=team_by,
             strict=strict,
             progress=progress.update,
+            done=_print_import,
         )
-    for result in results:
-        _print_import(result)
 
 
 @app.command()
@@ -225,9 +224,7 @@ def demo(
     t = data.team
     ws.init([TeamConfig(t.name, t.brand, t.staff, t.timezone, t.hours)])
     with ws.open_store() as store, _ImportProgress(list(data.files)) as progress:
-        results = import_files(store, "csv", data.files, progress=progress.update)
-    for result in results:
-        _print_import(result)
+        import_files(store, "csv", data.files, progress=progress.update, done=_print_import)
     with ws.open_store() as store:
         config = ws.config()
         reports = build_reports(store, window_days=config.window_days, bands=config.bands)

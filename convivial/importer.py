@@ -47,13 +47,20 @@ def import_files(
     team_by: str | None = None,
     strict: bool = False,
     progress: Progress | None = None,
+    done: Callable[[FileImport], None] | None = None,
 ) -> list[FileImport]:
-    """Import each path in turn; a failing file raises before later ones are read."""
+    """Import each path in turn, calling `done` after each; a failing file raises before later
+    ones are read (the earlier ones stay imported)."""
     source = get_source(source_name, SourceOptions(team=team, team_by=team_by))
-    return [
-        import_file(store, source_name, p, strict=strict, progress=progress, source=source)
-        for p in paths
-    ]
+    results = []
+    for path in paths:
+        result = import_file(
+            store, source_name, path, strict=strict, progress=progress, source=source
+        )
+        if done is not None:
+            done(result)
+        results.append(result)
+    return results
 
 
 def import_file(
