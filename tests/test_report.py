@@ -67,3 +67,19 @@ def test_json_contract() -> None:
     assert set(data) >= {"team", "window", "metrics", "network", "lists"}
     assert data["window"] == {"start": "2026-01-01T00:00:00", "end": "2026-04-01T00:00:00"}
     assert data["metrics"]["listening_rate"] is None
+
+
+def test_the_headline_reads_the_report_in_words() -> None:
+    from convivial.report.wording import headline
+
+    assert headline({"active_members": 0}, {}) == (
+        "Nobody spoke in this window yet: there is no conversation to read."
+    )
+    assert headline({"active_members": 1, "core_members": 0}, {"isolate_share": 1.0}) == (
+        "1 person spoke in this window; 0 are core members, with strong two-way ties;"
+        " 100% talked to no other member."
+    )
+    assert headline({"active_members": 259, "core_members": 76}, {"isolate_share": 0.74}) == (
+        "259 people spoke in this window; 76 are core members, with strong two-way ties;"
+        " 74% talked to no other member."
+    )

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from convivial.report.charts import line_chart
 from convivial.report.model import TeamReport
-from convivial.report.wording import ACTIVITY, SCORECARD, Line, format_value
+from convivial.report.wording import ACTIVITY, SCORECARD, Line, format_value, headline
 
 __all__ = ["render_html", "render_json", "render_members", "render_members_json", "render_text"]
 
@@ -95,6 +95,8 @@ def render_text(reports: Sequence[TeamReport], console: Console) -> None:
         window = f"{report.window.start:%Y-%m-%d} to {report.window.end:%Y-%m-%d}"
         parts: list[Any] = [
             Text("Community or audience?", style="bold"),
+            Text(headline(report.metrics, report.network)),
+            Text(""),
             _scorecard(report, SCORECARD, principles=True),
             Text(""),
             *_network(report),
@@ -169,6 +171,7 @@ def render_html(reports: Sequence[TeamReport]) -> str:
         activity=ACTIVITY,
         fmt=format_value,
         trend=_trend_chart,
+        headline=headline,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ACTIVITY", "SCORECARD", "Line", "format_value"]
+__all__ = ["ACTIVITY", "SCORECARD", "Line", "format_value", "headline"]
 
 
 @dataclass(frozen=True)
@@ -78,3 +78,18 @@ def format_value(value: object, share: bool = False) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
+
+
+def headline(metrics: dict[str, object], network: dict[str, object]) -> str:
+    """The report's first sentence, in words, from values the report holds."""
+    active, core = metrics.get("active_members"), metrics.get("core_members")
+    if not isinstance(active, int) or not active:
+        return "Nobody spoke in this window yet: there is no conversation to read."
+    parts = [f"{active:,} {'person' if active == 1 else 'people'} spoke in this window"]
+    if isinstance(core, int):
+        verb = "is a core member" if core == 1 else "are core members"
+        parts.append(f"{core:,} {verb}, with strong two-way ties")
+    alone = network.get("isolate_share")
+    if isinstance(alone, float):
+        parts.append(f"{format_value(alone, share=True)} talked to no other member")
+    return "; ".join(parts) + "."
