@@ -358,10 +358,13 @@ _DERIVE = [
                m.message_key, $import
         FROM (
             SELECT c.message_key, c.platform, c.author_key, c.created_at, c.parent_key, c.kind,
-                   len(regexp_extract_all(regexp_extract(COALESCE(c.text, ''), '{_LEADING}'),
-                                          '@\\S+')) AS leading,
+                   CASE WHEN c.kind = 'reply' AND c.parent_key IS NOT NULL THEN
+                       len(regexp_extract_all(regexp_extract(COALESCE(c.text, ''), '{_LEADING}'),
+                                              '@\\S+'))
+                   ELSE 0 END AS leading,
                    unnest(c.mentions) AS ref, generate_subscripts(c.mentions, 1) AS pos
             FROM messages c JOIN touched USING (message_key)
+            WHERE len(c.mentions) > 0
         ) m
         JOIN resolved r ON r.platform = m.platform AND r.ref = m.ref
         LEFT JOIN messages p ON p.message_key = m.parent_key
