@@ -77,15 +77,21 @@ WorkspaceOption = Annotated[
 ]
 
 
+def _show_version(shown: bool) -> None:
+    if shown:
+        out.print(f"convivial {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     ctx: typer.Context,
     workspace: WorkspaceOption = None,
-    version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Show the version.", callback=_show_version, is_eager=True),
+    ] = False,
 ) -> None:
-    if version:
-        out.print(f"convivial {__version__}")
-        raise typer.Exit()
     ctx.obj = Workspace.locate(workspace)
 
 
@@ -327,7 +333,10 @@ def main() -> None:
     except typer.Abort:
         sys.exit(1)
     except typer.TyperException as exc:
-        err.print(f"convivial: {exc.format_message()}", markup=False, highlight=False)
+        message = exc.format_message()
+        if not message:  # the help was shown for a bare `convivial`
+            sys.exit(0)
+        err.print(f"convivial: {message}", markup=False, highlight=False)
         sys.exit(1)
     except Exception as exc:  # an internal error: say so, briefly, and exit 2
         err.print(f"convivial: internal error: {type(exc).__name__}: {exc}", markup=False)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import CliRun, count
 
+from convivial import __version__
 from convivial.store import Store
 
 HEADER = "platform,message_id,author_id,created_at,text,kind\n"
@@ -311,3 +312,10 @@ def test_team_by_on_a_source_that_makes_no_teams(
     assert err.strip() == (
         "convivial: the twcs source cannot make teams by 'subreddit'; it makes no teams"
     )
+
+
+def test_version_and_bare_help(cli: CliRun) -> None:
+    code, out, _ = cli("--version")
+    assert (code, out.strip()) == (0, f"convivial {__version__}")
+    code, out, err = cli()
+    assert code == 0 and "Usage" in out and err == ""
