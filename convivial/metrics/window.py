@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import ibis
+
 __all__ = ["Window", "default_window"]
 
 
@@ -31,14 +33,16 @@ def default_window(
     The end is just after the latest message, interaction or follow, so that event is inside.
     `since` and `until` override either bound.
     """
-    latest = [
-        con.table(name)[column].max().execute()
+    times = [
+        con.table(name).select(at=con.table(name)[column].cast("timestamp(6)"))
         for name, column in (
             ("messages", "created_at"),
             ("interactions", "created_at"),
             ("follows", "followed_at"),
         )
     ]
+    every = ibis.union(*times, distinct=False)
+    latest = [every.at.max().execute()]
     known = [_as_datetime(t) for t in latest if t is not None and str(t) != "NaT"]
     end = until or ((max(known) + timedelta(microseconds=1)) if known else datetime(1970, 1, 1))
     start = since or end - timedelta(days=days)
@@ -46,10 +50,10 @@ def default_window(
 
 
 def _as_datetime(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
+    """A plain naive datetime from what the engine returns (pandas gives its Timestamp)."""
     to_pydatetime = getattr(value, "to_pydatetime", None)
-    if to_pydatetime is None:
+    if to_pydatetime is not None:
+        value = to_pydatetime()
+    if not isinstance(value, datetime):
         raise TypeError(f"not a time: {value!r}")
-    result: datetime = to_pydatetime().replace(tzinfo=None)
-    return result
+    return value.replace(tzinfo=None)
