@@ -53,6 +53,11 @@ panels = Console()
 """Reports, wrapped to the terminal."""
 err = Console(stderr=True, soft_wrap=True)
 
+_NO_TEAMS = (
+    "No teams yet: `convivial init --team NAME --brand PLATFORM:HANDLE`, or import a source"
+    " that names its teams (twcs, x-archive, reddit --team-by subreddit)."
+)
+
 _PROGRESS_FROM_BYTES = 5 << 20
 """Files smaller than this import in a moment; no progress bar for them."""
 
@@ -165,7 +170,7 @@ def teams(ctx: typer.Context) -> None:
     with _workspace(ctx).open_store() as store:
         rows = store.teams()
     if not rows:
-        out.print("No teams yet: `convivial init --team NAME --brand PLATFORM:HANDLE`.")
+        out.print(_NO_TEAMS)
     for name, origin, brands, staff in rows:
         out.print(f"{name}  ({brands} brand, {staff} staff; from {origin})")
 
@@ -182,6 +187,8 @@ def report(
     """The report: per team, over a window (default: 90 days to the latest event)."""
     reports = _reports(ctx, team, since, until)
     if format is Format.text and output is None:
+        if not reports:
+            out.print(_NO_TEAMS)
         render_text(reports, panels)
         return
     if format is Format.text:

@@ -319,3 +319,9 @@ def test_version_and_bare_help(cli: CliRun) -> None:
     assert (code, out.strip()) == (0, f"convivial {__version__}")
     code, out, err = cli()
     assert code == 0 and "Usage" in out and err == ""
+
+
+def test_a_report_without_teams_says_how_to_make_one(workspace: Path, cli: CliRun) -> None:
+    code, out, _ = cli("-w", workspace, "report")
+    assert code == 0
+    assert out.startswith("No teams yet: `convivial init --team NAME")
