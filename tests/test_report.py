@@ -83,3 +83,19 @@ def test_the_headline_reads_the_report_in_words() -> None:
         "259 people spoke in this window; 76 are core members, with strong two-way ties;"
         " 74% talked to no other member."
     )
+
+
+def test_the_report_json_leaves_the_long_member_lists_to_members() -> None:
+    import json
+
+    from convivial.report.render import render_members_json
+
+    report = _report()
+    report.lists["members"] = [{"account_key": "a", "level": 1}]
+    report.lists["strong_ties"] = [{"a": "host", "b": "a"}]
+    shown = json.loads(render_json([report], one_team=True))
+    assert "members" not in shown["lists"] and "strong_ties" not in shown["lists"]
+    assert "advocates" in shown["lists"]
+    members = json.loads(render_members_json([report], one_team=True))
+    assert members["members"] == [{"account_key": "a", "level": 1}]
+    assert members["strong_ties"] == [{"a": "host", "b": "a"}]

@@ -150,9 +150,17 @@ def render_members_json(reports: Sequence[TeamReport], one_team: bool) -> str:
     return json.dumps(data[0] if one_team and len(data) == 1 else data, indent=2, default=str)
 
 
+_MEMBERS_ONLY = ("members", "strong_ties")
+"""Lists as long as the community itself: `convivial members` shows them, the report doesn't."""
+
+
 def render_json(reports: Sequence[TeamReport], one_team: bool) -> str:
     """The JSON contract: one object for one team, else a list of them."""
-    data = [r.as_json() for r in reports]
+    data = []
+    for report in reports:
+        shown = report.as_json()
+        shown["lists"] = {k: v for k, v in report.lists.items() if k not in _MEMBERS_ONLY}
+        data.append(shown)
     return json.dumps(data[0] if one_team and len(data) == 1 else data, indent=2, default=str)
 
 
