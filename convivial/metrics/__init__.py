@@ -13,6 +13,7 @@ from convivial.metrics.members import MemberList, member_lists
 from convivial.metrics.network import network_type
 from convivial.metrics.scope import scope_of
 from convivial.metrics.series import weekly_series
+from convivial.metrics.service import service_metrics
 from convivial.metrics.window import Window, default_window
 from convivial.report.model import TeamReport
 from convivial.store import Store
@@ -48,12 +49,13 @@ def build_reports(
     community = community_metrics(scope, {t: basic[t]["followers"] for t in names})
     members = member_lists(scope, {t: community[t].active for t in names})
     weekly = weekly_series(scope)
+    service = service_metrics(scope)
     return [
         _team_report(
             team,
             window,
             scope.host_keys[team],
-            basic[team],
+            {**basic[team], **service[team]},
             community[team],
             members[team],
             weekly[team],
@@ -67,7 +69,7 @@ def _team_report(
     team: str,
     window: Window,
     hosts: frozenset[str],
-    basic: dict[str, int | None],
+    basic: dict[str, float | int | None],
     community: CommunityMetrics,
     members: MemberList,
     weekly: list[dict[str, Any]],

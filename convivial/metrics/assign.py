@@ -91,27 +91,15 @@ def _threads_of(con: Any, messages: Any, hosts: Any, teams: Sequence[str]) -> An
 
 
 def _first_mentioned_host(con: Any, messages: Any, host_team: Any) -> Any:
-    """(mentioning message, mention_team): the team of the first host account it mentions."""
-    i, accounts = con.table("interactions"), con.table("accounts")
+    """(mentioning message, mention_team): the team of the first host account it mentions,
+    by the position of the mention that is an interaction (not an automatic leading one)."""
+    i = con.table("interactions")
     mentions = i.filter(i.kind == "mention")
     at_host = mentions.join(host_team, mentions.target_key == host_team.account_key).select(
-        mentions.message_key, mentions.target_key, team=host_team.host_team
+        mentions.message_key, mentions.target_key, mentions.position, team=host_team.host_team
     )
-    named = at_host.join(accounts, at_host.target_key == accounts.account_key).select(
-        at_host.message_key,
-        at_host.team,
-        handle=accounts.handle.lower(),
-        account_id=accounts.account_id.lower(),
-    )
-    listed = named.join(messages, named.message_key == messages.message_key).select(
-        named.message_key, named.team, named.handle, named.account_id, messages.mentions
-    )
-    ranked = listed.select(
-        mentioning=listed.message_key,
-        team=listed.team,
-        position=ibis.coalesce(
-            listed.mentions.index(listed.handle).nullif(-1),
-            listed.mentions.index(listed.account_id).nullif(-1),
-        ),
+    in_scope = messages.select(scoped_key="message_key")
+    ranked = at_host.join(in_scope, at_host.message_key == in_scope.scoped_key).select(
+        mentioning=at_host.message_key, team=at_host.team, position=at_host.position
     )
     return ranked.group_by("mentioning").aggregate(mention_team=ranked.team.argmin(ranked.position))

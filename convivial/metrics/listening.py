@@ -13,13 +13,15 @@ import ibis
 
 from convivial.metrics.scope import Scope
 
-__all__ = ["ANSWER_DAYS", "directed_answered"]
+__all__ = ["ANSWER_DAYS", "directed_answered", "directed_messages"]
 
 ANSWER_DAYS = 7
 
 
-def directed_answered(scope: Scope) -> Any:
-    """The window's messages directed at each team: team, message_key, asked_at, answered."""
+def directed_messages(scope: Scope) -> Any:
+    """The window's messages directed at each team, with their first answer: team, message_key,
+    asked_at, first_reply_at (the earliest direct host reply at or after the message, from the
+    same team; null when none came)."""
     i, m = scope.interactions, scope.within(scope.messages)
     at_host = (
         i.filter(i.kind.isin(["reply", "mention"]) & i.target_is_host & ~i.actor_is_host)
@@ -35,19 +37,22 @@ def directed_answered(scope: Scope) -> Any:
     replies = everything.filter(everything.author_is_host & (everything.kind == "reply")).select(
         reply_team="team", parent_key="parent_key", answered_at="created_at"
     )
-    answered = (
+    first = (
         directed.join(
             replies,
             (directed.message_key == replies.parent_key) & (directed.team == replies.reply_team),
         )
-        .filter(
-            lambda t: (
-                (t.answered_at >= t.asked_at)
-                & (t.answered_at < t.asked_at + ibis.interval(days=ANSWER_DAYS))
-            )
-        )
-        .select(answered_key="message_key")
-        .distinct()
+        .filter(lambda t: t.answered_at >= t.asked_at)
+        .group_by(first_key="message_key")
+        .aggregate(first_reply_at=lambda t: t.answered_at.min())
     )
-    marked = directed.left_join(answered, directed.message_key == answered.answered_key)
-    return marked.mutate(answered=marked.answered_key.notnull()).drop("answered_key")
+    joined = directed.left_join(first, directed.message_key == first.first_key)
+    return joined.drop("first_key")
+
+
+def directed_answered(scope: Scope) -> Any:
+    """The window's messages directed at each team: team, message_key, asked_at, answered (a
+    direct host reply came within 7 days)."""
+    d = directed_messages(scope)
+    limit = d.asked_at + ibis.interval(days=ANSWER_DAYS)
+    return d.mutate(answered=(d.first_reply_at < limit).fill_null(False)).drop("first_reply_at")

@@ -15,7 +15,14 @@ from rich.text import Text
 
 from convivial.report.charts import line_chart
 from convivial.report.model import TeamReport
-from convivial.report.wording import ACTIVITY, SCORECARD, Line, format_value, headline
+from convivial.report.wording import (
+    ACTIVITY,
+    SCORECARD,
+    SERVICE,
+    Line,
+    format_line,
+    headline,
+)
 
 __all__ = ["render_html", "render_json", "render_members", "render_members_json", "render_text"]
 
@@ -40,7 +47,7 @@ def _scorecard(report: TeamReport, lines: Sequence[Line], principles: bool) -> T
     for line in lines:
         value = report.metrics.get(line.key)
         state = report.statuses.get(line.key, "")
-        cells: list[str | Text] = [line.label, format_value(value, line.share)]
+        cells: list[str | Text] = [line.label, format_line(line, value)]
         cells.append(Text(state, style=_STATUS_STYLE.get(state, "")))
         if principles:
             cells.append(
@@ -100,6 +107,9 @@ def render_text(reports: Sequence[TeamReport], console: Console) -> None:
             _scorecard(report, SCORECARD, principles=True),
             Text(""),
             *_network(report),
+            Text(""),
+            Text("Service: everyone is watching", style="bold"),
+            _scorecard(report, SERVICE, principles=True),
             Text(""),
             Text("Activity", style="bold"),
             _scorecard(report, ACTIVITY, principles=False),
@@ -176,8 +186,9 @@ def render_html(reports: Sequence[TeamReport]) -> str:
     return template.render(
         reports=reports,
         scorecard=SCORECARD,
+        service=SERVICE,
         activity=ACTIVITY,
-        fmt=format_value,
+        fmt=format_line,
         trend=_trend_chart,
         headline=headline,
     )

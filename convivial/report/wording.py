@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ACTIVITY", "SCORECARD", "Line", "format_value", "headline"]
+__all__ = ["ACTIVITY", "SCORECARD", "SERVICE", "Line", "format_line", "format_value", "headline"]
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,8 @@ class Line:
     label: str
     principle: str = ""
     share: bool = False
+    time: bool = False
+    """A duration in seconds, shown in human units."""
 
 
 SCORECARD = (
@@ -49,6 +51,14 @@ SCORECARD = (
     ),
     Line("newcomer_return_rate", "Newcomers who came back", "a welcome that works", True),
     Line("slipping_away", "Core members slipping away", "people to reach out to"),
+)
+
+SERVICE = (
+    Line("directed_count", "Messages to you", "everyone is watching how you answer"),
+    Line("directed_answered", "Answered", "never ignore a public question"),
+    Line("directed_response_rate", "Answered, share", "never ignore a public question", True),
+    Line("directed_median_frt_s", "First answer, median", "how long people wait", time=True),
+    Line("directed_p90_frt_s", "First answer, slowest 10%", "the waits people remember", time=True),
 )
 
 ACTIVITY = (
@@ -93,3 +103,23 @@ def headline(metrics: dict[str, object], network: dict[str, object]) -> str:
     if isinstance(alone, float):
         parts.append(f"{format_value(alone, share=True)} talked to no other member")
     return "; ".join(parts) + "."
+
+
+def format_duration(seconds: float) -> str:
+    """Seconds as a person says them: 45 s, 12 min, 3 h 20 min, 2 d 4 h."""
+    s = round(seconds)
+    if s < 60:
+        return f"{s} s"
+    minutes, hours, days = s // 60, s // 3600, s // 86400
+    if s < 3600:
+        return f"{minutes} min"
+    if s < 86400:
+        return f"{hours} h {minutes % 60} min"
+    return f"{days} d {hours % 24} h"
+
+
+def format_line(line: Line, value: object) -> str:
+    """A scorecard line's value in the units its line asks for."""
+    if line.time and isinstance(value, int | float):
+        return format_duration(value)
+    return format_value(value, line.share)

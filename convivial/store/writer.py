@@ -349,13 +349,13 @@ _DERIVE = [
     INSERT INTO interactions
     SELECT * FROM (
         SELECT c.platform, c.author_key AS actor_key, p.author_key AS target_key, c.kind,
-               c.created_at, c.message_key, $import AS import_id
+               c.created_at, c.message_key, $import AS import_id, NULL::INTEGER AS position
         FROM messages c JOIN touched USING (message_key)
         JOIN messages p ON p.message_key = c.parent_key
         WHERE c.kind IN ('reply', 'share', 'quote') AND c.author_key <> p.author_key
         UNION ALL
-        SELECT DISTINCT m.platform, m.author_key, r.account_key, 'mention', m.created_at,
-               m.message_key, $import
+        SELECT m.platform, m.author_key, r.account_key, 'mention', m.created_at,
+               m.message_key, $import, min(m.pos)
         FROM (
             SELECT c.message_key, c.platform, c.author_key, c.created_at, c.parent_key, c.kind,
                    CASE WHEN c.kind = 'reply' AND c.parent_key IS NOT NULL THEN
@@ -371,6 +371,7 @@ _DERIVE = [
         WHERE r.account_key <> m.author_key
           AND NOT (m.kind = 'reply' AND m.pos <= m.leading AND p.message_key IS NOT NULL
                    AND (r.account_key = p.author_key OR list_contains(p.mentions, m.ref)))
+        GROUP BY m.platform, m.author_key, r.account_key, m.created_at, m.message_key
     ) n
     WHERE {_NEW_INTERACTION}
     """,
@@ -378,12 +379,14 @@ _DERIVE = [
     INSERT INTO interactions
     SELECT * FROM (
         SELECT platform, follower_key AS actor_key, followed_key AS target_key,
-               'follow' AS kind, followed_at AS created_at, NULL AS message_key, $import
+               'follow' AS kind, followed_at AS created_at, NULL AS message_key, $import,
+               NULL::INTEGER AS position
         FROM follows WHERE import_id = $import AND followed_at IS NOT NULL
         UNION
         SELECT platform, platform || ':' || actor_id, platform || ':' || target_id, kind,
                created_at,
-               CASE WHEN message_id IS NOT NULL THEN platform || ':' || message_id END, $import
+               CASE WHEN message_id IS NOT NULL THEN platform || ':' || message_id END, $import,
+               NULL
         FROM stage_interactions WHERE actor_id <> target_id
     ) n
     WHERE {_NEW_INTERACTION}
