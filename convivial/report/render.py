@@ -21,6 +21,7 @@ from convivial.report.wording import (
     SERVICE,
     Line,
     format_line,
+    format_value,
     headline,
 )
 
@@ -132,16 +133,14 @@ def render_members(reports: Sequence[TeamReport], console: Console) -> None:
             levels.add_row(
                 str(level), f"{len(at):,}", ", ".join(at[:4]) + (" ..." if len(at) > 4 else "")
             )
-        ties: list[dict[str, str]] = report.lists.get("strong_ties", [])
-        with_host = sum(1 for t in ties if t["a"] == "host")
+        with_host = format_value(report.metrics.get("strong_ties_host"))
+        among = format_value(report.metrics.get("strong_ties_members"))
         parts: list[Any] = [
             _people(report),
             Text(""),
             levels,
             Text(""),
-            Text(
-                f"Strong ties: {with_host:,} with the host, {len(ties) - with_host:,} among members"
-            ),
+            Text(f"Strong ties: {with_host} with the host, {among} among members"),
             _slipping(report),
         ]
         console.print(Panel(Group(*parts), title=f"[b]{report.team}[/b] members"))
