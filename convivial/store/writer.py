@@ -24,7 +24,6 @@ from convivial.sources.base import (
     FOLLOW_SCHEMA,
     HOST_SCHEMA,
     INTERACTION_SCHEMA,
-    MESSAGE_SCHEMA,
     Batch,
     Reject,
 )
@@ -38,7 +37,6 @@ _LEADING = r"^(?:\s*@\S+)+"
 
 _STAGES = {
     "accounts": ACCOUNT_SCHEMA,
-    "messages": MESSAGE_SCHEMA,
     "interactions": INTERACTION_SCHEMA,
     "follows": FOLLOW_SCHEMA,
     "hosts": HOST_SCHEMA,
@@ -49,7 +47,6 @@ _DUCK_TYPES = {
     pa.int64(): "BIGINT",
     pa.bool_(): "BOOLEAN",
     pa.timestamp("us"): "TIMESTAMP",
-    pa.list_(pa.string()): "VARCHAR[]",
 }
 
 
@@ -86,9 +83,10 @@ class ImportWriter:
         con.execute(_NEW_MESSAGES)
 
     def write(self, batch: Batch) -> None:
-        """Stage one batch (temporary tables, which spill to disk when memory runs short)."""
+        """Stage one batch (temporary tables, which spill to disk when memory runs short);
+        messages are keyed on the way into `new_messages`, their authors staged as accounts."""
         self.rows_read += batch.rows
-        for name in _STAGES:
+        for name in ("messages", *_STAGES):
             data: pa.Table | None = getattr(batch, name)
             if data is None or not data.num_rows:
                 continue
