@@ -36,6 +36,8 @@ from convivial.report.render import (
     render_text,
 )
 from convivial.sources import SourceError, source_names
+from convivial.store import Store
+from convivial.text.labels import CLASSIFIERS
 from convivial.workspace import TeamConfig, Workspace, WorkspaceError, parse_account
 
 __all__ = ["app", "main"]
@@ -58,6 +60,7 @@ _NO_TEAMS = (
     " that names its teams (twcs, x-archive, reddit --team-by subreddit)."
 )
 
+_PROGRESS_FROM_MESSAGES = 200_000
 _PROGRESS_FROM_BYTES = 5 << 20
 """Files smaller than this import in a moment; no progress bar for them."""
 
@@ -239,8 +242,7 @@ def demo(
     with ws.open_store() as store, _ImportProgress(list(data.files)) as progress:
         import_files(store, "csv", data.files, progress=progress.update, done=_print_import)
     with ws.open_store() as store:
-        config = ws.config()
-        reports = build_reports(store, window_days=config.window_days, bands=config.bands)
+        reports = _build(ws, store)
     render_text(reports, panels)
     html = directory / "report.html"
     html.write_text(render_html(reports), encoding="utf-8")
@@ -251,16 +253,31 @@ def _reports(
     ctx: typer.Context, team: str | None, since: datetime | None, until: datetime | None
 ) -> list[TeamReport]:
     ws = _workspace(ctx)
-    config = ws.config()
     with ws.open_store() as store:
-        return build_reports(
-            store,
-            team=team,
-            window_days=config.window_days,
-            since=since,
-            until=until,
-            bands=config.bands,
-        )
+        return _build(ws, store, team=team, since=since, until=until)
+
+
+def _build(
+    ws: Workspace,
+    store: Store,
+    team: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[TeamReport]:
+    """The reports, once every message carries the current classifiers' labels."""
+    config = ws.config()
+    with _LabelProgress() as progress:
+        store.refresh_labels(CLASSIFIERS, progress.update)
+    hours = {t.name: h for t in config.teams if (h := t.opening_hours()) is not None}
+    return build_reports(
+        store,
+        team=team,
+        window_days=config.window_days,
+        since=since,
+        until=until,
+        bands=config.bands,
+        hours=hours,
+    )
 
 
 def _workspace(ctx: typer.Context) -> Workspace:
@@ -326,6 +343,37 @@ class _ImportProgress:
         if path not in self._tasks:
             self._tasks[path] = self._progress.add_task(path.name, total=total or None)
         self._progress.update(self._tasks[path], completed=done, rows=rows)
+
+
+class _LabelProgress:
+    """A progress bar for labelling, shown only when there are many messages to label."""
+
+    def __init__(self) -> None:
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+
+    def __enter__(self) -> _LabelProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def update(self, done: int, total: int) -> None:
+        if total < _PROGRESS_FROM_MESSAGES:
+            return
+        if self._bar is None:
+            self._bar = Progress(
+                TextColumn("labelling messages"),
+                BarColumn(),
+                TimeRemainingColumn(),
+                console=err,
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("labels", total=total)
+        assert self._task is not None
+        self._bar.update(self._task, completed=done)
 
 
 def main() -> None:

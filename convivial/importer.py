@@ -16,6 +16,7 @@ from pathlib import Path
 
 from convivial.sources import Batch, Source, SourceError, SourceOptions, get_source
 from convivial.store import ImportRecord, Store
+from convivial.text.labels import CLASSIFIERS
 
 __all__ = ["FileImport", "ImportFailed", "import_file", "import_files"]
 
@@ -83,7 +84,9 @@ def import_file(
         return FileImport(path, earlier, True, [])
     shown: list[tuple[int | None, str]] = []
     try:
-        with store.begin_import(source_name, reader.version, str(path), digest) as writer:
+        with store.begin_import(
+            source_name, reader.version, str(path), digest, CLASSIFIERS
+        ) as writer:
             for batch in _ahead(reader.read(path)):
                 if strict and batch.rejects:
                     first = min(batch.rejects, key=lambda r: r.line or 0)

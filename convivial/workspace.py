@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import tomli_w
 
 from convivial.metrics.bands import bands_with
+from convivial.metrics.hours import OpeningHours, parse_hours
 from convivial.sources.base import PLATFORMS
 from convivial.store import Store, TeamAccounts
 
@@ -42,6 +43,12 @@ class TeamConfig:
 
     def accounts(self) -> TeamAccounts:
         return TeamAccounts(self.name, self.brand, self.staff)
+
+    def opening_hours(self) -> OpeningHours | None:
+        """The team's business hours, when it sets both hours and a time zone."""
+        if self.hours and self.timezone:
+            return parse_hours(self.hours, self.timezone)
+        return None
 
 
 @dataclass(frozen=True)
@@ -164,10 +171,18 @@ def _team(path: Path, entry: dict[str, Any]) -> TeamConfig:
             ZoneInfo(str(timezone))
         except (ZoneInfoNotFoundError, ValueError):
             raise WorkspaceError(f"{path}: team {name!r}: unknown time zone {timezone!r}") from None
+    hours = entry.get("hours")
+    if hours is not None:
+        if timezone is None:
+            raise WorkspaceError(f"{path}: team {name!r}: hours need a timezone too")
+        try:
+            parse_hours(str(hours), str(timezone))
+        except ValueError as exc:
+            raise WorkspaceError(f"{path}: team {name!r}: hours: {exc}") from None
     return TeamConfig(
         name=name,
         brand=tuple(parse_account(a) for a in entry.get("brand", [])),
         staff=tuple(parse_account(a) for a in entry.get("staff", [])),
         timezone=timezone,
-        hours=entry.get("hours"),
+        hours=hours,
     )

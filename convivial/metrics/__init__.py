@@ -9,11 +9,12 @@ from typing import Any
 from convivial.metrics.bands import bands_with, status
 from convivial.metrics.community import CommunityMetrics, community_metrics
 from convivial.metrics.counts import counts
+from convivial.metrics.hours import OpeningHours
 from convivial.metrics.members import MemberList, member_lists
 from convivial.metrics.network import network_type
 from convivial.metrics.scope import scope_of
 from convivial.metrics.series import weekly_series
-from convivial.metrics.service import service_metrics
+from convivial.metrics.service import ServiceResult, service_metrics
 from convivial.metrics.window import Window, default_window
 from convivial.report.model import TeamReport
 from convivial.store import Store
@@ -33,8 +34,10 @@ def build_reports(
     since: datetime | None = None,
     until: datetime | None = None,
     bands: Mapping[str, Sequence[float]] | None = None,
+    hours: Mapping[str, OpeningHours] | None = None,
 ) -> list[TeamReport]:
-    """One report per team (or for the one named), over the same window."""
+    """One report per team (or for the one named), over the same window; `hours` are the
+    business hours of the teams that set them."""
     names = [name for name, *_ in store.teams()]
     if team is not None:
         if team not in names:
@@ -49,14 +52,15 @@ def build_reports(
     community = community_metrics(scope, {t: basic[t]["followers"] for t in names})
     members = member_lists(scope, {t: community[t].active for t in names})
     weekly = weekly_series(scope)
-    service = service_metrics(scope)
+    service = service_metrics(scope, hours, {t: community[t].core for t in names})
     return [
         _team_report(
             team,
             window,
             scope.host_keys[team],
-            {**basic[team], **service[team]},
+            basic[team],
             community[team],
+            service[team],
             members[team],
             weekly[team],
             chosen,
@@ -69,8 +73,9 @@ def _team_report(
     team: str,
     window: Window,
     hosts: frozenset[str],
-    basic: dict[str, float | int | None],
+    basic: Mapping[str, float | int | None],
     community: CommunityMetrics,
+    service: ServiceResult,
     members: MemberList,
     weekly: list[dict[str, Any]],
     bands: dict[str, Any],
@@ -80,7 +85,12 @@ def _team_report(
     return TeamReport(
         team,
         window,
-        {**community.values, **basic, "advocates_among_most_followed": members.overlap},
+        {
+            **community.values,
+            **basic,
+            **service.values,
+            "advocates_among_most_followed": members.overlap,
+        },
         network=network.as_json(),
         lists={
             "slipping_away": community.slipping_away,
@@ -89,6 +99,8 @@ def _team_report(
             "top_followed": members.top_followed,
             "members": members.members,
             "weekly": weekly,
+            "unanswered": service.unanswered,
+            "responders": service.responders,
         },
         reasons=community.reasons,
         statuses={

@@ -20,8 +20,9 @@ ANSWER_DAYS = 7
 
 def directed_messages(scope: Scope) -> Any:
     """The window's messages directed at each team, with their first answer: team, message_key,
-    asked_at, first_reply_at (the earliest direct host reply at or after the message, from the
-    same team; null when none came)."""
+    author_key, asked_at, request (the text asks or complains), first_reply_at (the earliest
+    direct host reply at or after the message, from the same team; null when none came) and
+    first_responder (the host account that wrote it)."""
     i, m = scope.interactions, scope.within(scope.messages)
     at_host = (
         i.filter(i.kind.isin(["reply", "mention"]) & i.target_is_host & ~i.actor_is_host)
@@ -31,11 +32,11 @@ def directed_messages(scope: Scope) -> Any:
     directed = (
         m.filter(~m.author_is_host)
         .join(at_host, m.message_key == at_host.directed_key)
-        .select("team", "message_key", asked_at="created_at")
+        .select("team", "message_key", "author_key", "request", asked_at="created_at")
     )
     everything = scope.messages
     replies = everything.filter(everything.author_is_host & (everything.kind == "reply")).select(
-        reply_team="team", parent_key="parent_key", answered_at="created_at"
+        reply_team="team", parent_key="parent_key", answered_at="created_at", by="author_key"
     )
     first = (
         directed.join(
@@ -44,7 +45,10 @@ def directed_messages(scope: Scope) -> Any:
         )
         .filter(lambda t: t.answered_at >= t.asked_at)
         .group_by(first_key="message_key")
-        .aggregate(first_reply_at=lambda t: t.answered_at.min())
+        .aggregate(
+            first_reply_at=lambda t: t.answered_at.min(),
+            first_responder=lambda t: t.by.argmin(t.answered_at),
+        )
     )
     joined = directed.left_join(first, directed.message_key == first.first_key)
     return joined.drop("first_key")
@@ -55,4 +59,5 @@ def directed_answered(scope: Scope) -> Any:
     direct host reply came within 7 days)."""
     d = directed_messages(scope)
     limit = d.asked_at + ibis.interval(days=ANSWER_DAYS)
-    return d.mutate(answered=(d.first_reply_at < limit).fill_null(False)).drop("first_reply_at")
+    answered = (d.first_reply_at < limit).fill_null(False)
+    return d.mutate(answered=answered).drop("first_reply_at", "first_responder")

@@ -173,9 +173,10 @@ def _advocate_parts(scope: Scope) -> dict[str, list[dict[str, Any]]]:
 
 
 def _answers(scope: Scope) -> list[dict[str, Any]]:
-    """Replies in the window by members to other members' messages that ask ("?")."""
+    """Replies in the window by members to other members' messages that ask a question
+    (`text.requests`)."""
     m = scope.messages
-    questions = m.filter(~m.author_is_host & m.asks).select(
+    questions = m.filter(~m.author_is_host & m.question).select(
         q_team=m.team, q_key=m.message_key, asker=m.author_key
     )
     replies = scope.within(m)

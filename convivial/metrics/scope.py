@@ -22,6 +22,7 @@ import ibis
 
 from convivial.metrics.assign import message_teams
 from convivial.metrics.window import Window
+from convivial.text.labels import LABELS
 
 __all__ = ["Scope", "scope_of"]
 
@@ -30,12 +31,14 @@ __all__ = ["Scope", "scope_of"]
 class Scope:
     """Ibis tables of the chosen teams' data (all time) and the window their metrics cover.
 
-    - `messages`: team, message_key, author_key, created_at, parent_key, root_key, kind, asks
-      (the text holds a "?"), author_is_host;
+    - `messages`: team, message_key, author_key, created_at, parent_key, root_key, kind, likes,
+      shares, the text's labels (question, request, deflection, signed: `text.labels`),
+      author_is_host, author_is_staff;
     - `interactions`: team, actor_key, target_key, kind, created_at, message_key, actor_is_host,
       target_is_host;
     - `follows`: team, follower_key, followed_key, followed_at (follows of a host account);
-    - `accounts`: the accounts table.
+    - `accounts`: the accounts table;
+    - `texts`: message_key, text of every message, to show what a listed message says.
     """
 
     teams: tuple[str, ...]
@@ -45,6 +48,7 @@ class Scope:
     interactions: Any
     follows: Any
     accounts: Any
+    texts: Any
 
     def within(self, table: Any, column: str = "created_at", window: Window | None = None) -> Any:
         """Rows of `table` whose `column` falls in the window [start, end)."""
@@ -55,7 +59,7 @@ class Scope:
 def scope_of(con: Any, teams: Sequence[str], window: Window) -> Scope:
     """The data of `teams` (a subset of the workspace's teams), tagged by team."""
     all_teams = con.table("teams").team.to_pyarrow().to_pylist()
-    host_rows = con.table("host_accounts").select("team", "account_key").distinct()
+    host_rows = con.table("host_accounts").select("team", "account_key", "role").distinct()
     rows = host_rows.to_pyarrow().to_pylist()
     host_keys = {
         name: frozenset(r["account_key"] for r in rows if r["team"] == name) for name in teams
@@ -83,7 +87,9 @@ def scope_of(con: Any, teams: Sequence[str], window: Window) -> Scope:
         only = teams[0] if teams else ""
         tagged = messages.mutate(team=ibis.literal(only))
         tagged_interactions = interactions.mutate(team=ibis.literal(only))
-    slim = tagged.select(
+    labels = con.table("message_labels")
+    labelled = tagged.left_join(labels, tagged.message_key == labels.message_key)
+    slim = labelled.select(
         "team",
         "message_key",
         "author_key",
@@ -91,9 +97,13 @@ def scope_of(con: Any, teams: Sequence[str], window: Window) -> Scope:
         "parent_key",
         "root_key",
         "kind",
-        asks=tagged.text.contains("?").fill_null(False),
+        "likes",
+        "shares",
+        **{name: labelled[name].fill_null(False) for name in LABELS},
     )
     flagged_messages = _flag(slim, hosts, "author_key", "author_is_host")
+    staff = hosts.filter(hosts.role == "staff")
+    flagged_messages = _flag(flagged_messages, staff, "author_key", "author_is_staff")
     flagged = _flag(tagged_interactions, hosts, "actor_key", "actor_is_host")
     flagged = _flag(flagged, hosts, "target_key", "target_is_host")
     if len(all_teams) > 1:
@@ -116,6 +126,7 @@ def scope_of(con: Any, teams: Sequence[str], window: Window) -> Scope:
         _temp(con, flagged),
         followed,
         con.table("accounts"),
+        messages.select("message_key", "text"),
     )
 
 

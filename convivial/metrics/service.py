@@ -1,53 +1,291 @@
-"""Service: everyone is watching (METRICS.md, "Service"), for messages directed at each team.
+"""Service: everyone is watching (METRICS.md, "Service"), per team over the window.
 
-- `directed_count`: members' messages in the window that reply to a host message or mention a
-  host account;
-- `directed_answered`: those that got a direct host reply (its parent is the message) from the
-  same team, at or after the message, at any time;
-- `directed_response_rate`: answered / count;
-- `directed_median_frt_s`, `directed_p90_frt_s`: first response time, the earliest such reply's
-  time minus the message's time in seconds, over answered messages only; the median and the
-  90th percentile by linear interpolation between the closest ranks.
-
-The `request_*` keys (directed messages that ask or complain) wait for the request classifier.
+- `directed_*`: members' messages in the window that reply to a host message or mention a host
+  account; `request_*`: those of them that ask or complain (`text.requests`);
+- `*_count`; `*_answered`: got a direct host reply (its parent is the message) from the same
+  team, at or after the message, at any time; `*_response_rate`: answered / count;
+- `*_median_frt_s`, `*_p90_frt_s`: first response time, the earliest such reply's time minus the
+  message's time in seconds, over answered messages only; the median and the 90th percentile by
+  linear interpolation between the closest ranks;
+- `unanswered`: requests with no such reply, each with its age at the window's end and its
+  visibility: likes + shares the platform counted + messages by others that reply to, quote or
+  share it in the data (the people watching); `unanswered_count` and its split by age
+  (`unanswered_under_1h`, `_under_1d`, `_under_1w`, `unanswered_older`);
+- `deflection_share`: the window's host replies that deflect (`text.deflection`) / host replies;
+- `personal_share`: host replies written by a staff account or signed by a person
+  (`text.signatures`) / host replies;
+- with business hours set: `business_hours_*` and `off_hours_*` (`count`, `response_rate`,
+  `median_frt_s`) split the directed messages by whether they arrived while the team was open,
+  read in its time zone;
+- `responders`: per host account, its replies in the window and the directed messages it
+  answered first, with their median first response time.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping, Set
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+
+from convivial.metrics.hours import OpeningHours
 from convivial.metrics.listening import directed_messages
 from convivial.metrics.scope import Scope
 
-__all__ = ["service_metrics"]
+__all__ = ["AGE_BUCKETS", "ServiceResult", "message_link", "service_metrics"]
+
+AGE_BUCKETS = (
+    ("unanswered_under_1h", 3600),
+    ("unanswered_under_1d", 86400),
+    ("unanswered_under_1w", 7 * 86400),
+    ("unanswered_older", None),
+)
+WATCHERS_SHOWN = 5
+EXCERPT_CHARS = 160
+
+Values = dict[str, float | int | None]
 
 
-def service_metrics(scope: Scope) -> dict[str, dict[str, float | int | None]]:
-    """Per team: the `directed_*` keys, None where nothing was directed or nothing answered."""
+@dataclass
+class ServiceResult:
+    """One team's service metrics, its unanswered requests and its responders."""
+
+    values: Values = field(default_factory=dict)
+    unanswered: list[dict[str, Any]] = field(default_factory=list)
+    responders: list[dict[str, Any]] = field(default_factory=list)
+
+
+def service_metrics(
+    scope: Scope,
+    hours: Mapping[str, OpeningHours] | None = None,
+    core: Mapping[str, Set[str]] | None = None,
+) -> dict[str, ServiceResult]:
+    """Per team: the service keys, the unanswered list (askers marked core from `core`, or
+    newcomer) and the responders; None where a ratio or time has nothing to count."""
     d = directed_messages(scope)
     d = d.mutate(frt=d.first_reply_at.epoch_seconds() - d.asked_at.epoch_seconds())
+    out = {team: ServiceResult() for team in scope.teams}
+    for team, values in _response_keys(d, scope.teams).items():
+        out[team].values.update(values)
+    for team, values in _reply_shares(scope).items():
+        out[team].values.update(values)
+    for team, opening in (hours or {}).items():
+        if team in out:
+            out[team].values.update(_hours_split(d, team, opening))
+    for team, rows in _unanswered(scope, d, core or {}).items():
+        out[team].unanswered = rows
+    for team, rows in _responders(scope, d).items():
+        out[team].responders = rows
+    for result in out.values():
+        result.values.update(_age_counts(result.unanswered))
+        result.values["unanswered_count"] = len(result.unanswered)
+    return out
+
+
+def _response_keys(d: Any, teams: tuple[str, ...]) -> dict[str, Values]:
     answered = d.first_reply_at.notnull()
-    rows: list[dict[str, Any]] = (
-        d.group_by("team")
-        .aggregate(
-            count=d.count(),
-            answered=d.count(where=answered),
-            median=d.frt.quantile(0.5, where=answered),
-            p90=d.frt.quantile(0.9, where=answered),
+    parts: dict[str, Any] = {}
+    for prefix, chosen in (("directed", None), ("request", d.request)):
+        both = answered if chosen is None else answered & chosen
+        parts[f"{prefix}_count"] = d.count() if chosen is None else d.count(where=chosen)
+        parts[f"{prefix}_answered"] = d.count(where=both)
+        parts[f"{prefix}_median"] = d.frt.quantile(0.5, where=both)
+        parts[f"{prefix}_p90"] = d.frt.quantile(0.9, where=both)
+    rows = {r["team"]: r for r in _rows(d.group_by("team").aggregate(**parts))}
+    out: dict[str, Values] = {}
+    for team in teams:
+        r = rows.get(team, {})
+        out[team] = {}
+        for prefix in ("directed", "request"):
+            count, done = int(r.get(f"{prefix}_count", 0)), int(r.get(f"{prefix}_answered", 0))
+            median, p90 = r.get(f"{prefix}_median"), r.get(f"{prefix}_p90")
+            out[team].update(
+                {
+                    f"{prefix}_count": count,
+                    f"{prefix}_answered": done,
+                    f"{prefix}_response_rate": done / count if count else None,
+                    f"{prefix}_median_frt_s": float(median) if median is not None else None,
+                    f"{prefix}_p90_frt_s": float(p90) if p90 is not None else None,
+                }
+            )
+    return out
+
+
+def _reply_shares(scope: Scope) -> dict[str, Values]:
+    m = scope.within(scope.messages)
+    replies = m.filter(m.author_is_host & (m.kind == "reply"))
+    rows = _rows(
+        replies.group_by("team").aggregate(
+            replies=replies.count(),
+            deflections=replies.count(where=replies.deflection),
+            personal=replies.count(where=replies.author_is_staff | replies.signed),
         )
-        .to_pyarrow()
-        .to_pylist()
     )
-    by_team = {r["team"]: r for r in rows}
-    out: dict[str, dict[str, float | int | None]] = {}
+    found = {r["team"]: r for r in rows}
+    out: dict[str, Values] = {}
     for team in scope.teams:
-        r = by_team.get(team, {"count": 0, "answered": 0, "median": None, "p90": None})
-        count, done = int(r["count"]), int(r["answered"])
+        r = found.get(team, {"replies": 0, "deflections": 0, "personal": 0})
+        total = int(r["replies"])
         out[team] = {
-            "directed_count": count,
-            "directed_answered": done,
-            "directed_response_rate": done / count if count else None,
-            "directed_median_frt_s": float(r["median"]) if done else None,
-            "directed_p90_frt_s": float(r["p90"]) if done else None,
+            "host_replies": total,
+            "deflection_share": int(r["deflections"]) / total if total else None,
+            "personal_share": int(r["personal"]) / total if total else None,
         }
     return out
+
+
+def _hours_split(d: Any, team: str, opening: OpeningHours) -> Values:
+    rows = d.filter(d.team == team).select("asked_at", "frt").to_pyarrow()
+    open_now = opening.in_hours(rows.column("asked_at").combine_chunks())
+    frt = np.array(rows.column("frt").to_pylist(), dtype=float)
+    out: Values = {}
+    for prefix, chosen in (("business_hours", open_now), ("off_hours", ~open_now)):
+        times = frt[chosen]
+        done = times[~np.isnan(times)]
+        count = int(chosen.sum())
+        out[f"{prefix}_count"] = count
+        out[f"{prefix}_response_rate"] = len(done) / count if count else None
+        out[f"{prefix}_median_frt_s"] = float(np.quantile(done, 0.5)) if len(done) else None
+    return out
+
+
+def _unanswered(
+    scope: Scope, d: Any, core: Mapping[str, Set[str]]
+) -> dict[str, list[dict[str, Any]]]:
+    """Each team's unanswered requests, oldest day first and the most watched first within it."""
+    open_ = d.filter(d.request & d.first_reply_at.isnull()).select(
+        "team", "message_key", "author_key", "asked_at"
+    )
+    m = scope.messages
+    children = m.filter(m.parent_key.notnull()).select(
+        c_team="team", c_parent="parent_key", c_author="author_key", c_at="created_at"
+    )
+    watched = open_.join(
+        children, (open_.message_key == children.c_parent) & (open_.team == children.c_team)
+    ).filter(lambda t: t.c_author != t.author_key)
+    watchers = _rows(watched.select("team", "message_key", "c_author", "c_at").order_by("c_at"))
+    counts = m.select(k_team="team", k_key="message_key", k_likes="likes", k_shares="shares")
+    members = m.filter(~m.author_is_host)
+    first = members.group_by(f_team="team", f_key="author_key").aggregate(
+        first_at=members.created_at.min()
+    )
+    listed = open_.left_join(
+        counts, (open_.message_key == counts.k_key) & (open_.team == counts.k_team)
+    ).left_join(first, (open_.team == first.f_team) & (open_.author_key == first.f_key))
+    rows = _rows(
+        listed.select(
+            "team",
+            "message_key",
+            "author_key",
+            "asked_at",
+            likes=listed.k_likes.fill_null(0),
+            shares=listed.k_shares.fill_null(0),
+            newcomer=listed.first_at >= scope.window.start,
+        )
+    )
+    seen: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for w in watchers:
+        seen[(w["team"], w["message_key"])].append(w["c_author"])
+    keys = {r["message_key"] for r in rows}
+    texts = _lookup(scope.texts, "message_key", keys, "text")
+    people = {r["author_key"] for r in rows} | {a for v in seen.values() for a in v}
+    handles = _lookup(scope.accounts, "account_key", people, "handle")
+    end = scope.window.end
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        team, key, asker = r["team"], r["message_key"], r["author_key"]
+        others = list(dict.fromkeys(seen[(team, key)]))
+        status = "core" if asker in core.get(team, set()) else None
+        out[team].append(
+            {
+                "message_key": key,
+                "link": message_link(key),
+                "asked_at": r["asked_at"],
+                "age_s": _age(r["asked_at"], end),
+                "visibility": int(r["likes"]) + int(r["shares"]) + len(seen[(team, key)]),
+                "watchers": [handles.get(a) or a for a in others[:WATCHERS_SHOWN]],
+                "asker": handles.get(asker) or asker,
+                "asker_status": status or ("newcomer" if r["newcomer"] else "member"),
+                "text": (texts.get(key) or "")[:EXCERPT_CHARS],
+            }
+        )
+    for listing in out.values():
+        listing.sort(key=lambda u: (u["asked_at"].date(), -u["visibility"], u["asked_at"]))
+    return out
+
+
+def _responders(scope: Scope, d: Any) -> dict[str, list[dict[str, Any]]]:
+    m = scope.within(scope.messages)
+    replies = m.filter(m.author_is_host & (m.kind == "reply"))
+    counted = _rows(
+        replies.group_by(["team", "author_key"]).aggregate(
+            replies=replies.count(), staff=replies.author_is_staff.any()
+        )
+    )
+    firsts = d.filter(d.first_reply_at.notnull())
+    timed = {
+        (r["team"], r["first_responder"]): r
+        for r in _rows(
+            firsts.group_by(["team", "first_responder"]).aggregate(
+                answered_first=firsts.count(), median_frt_s=firsts.frt.quantile(0.5)
+            )
+        )
+    }
+    handles = _lookup(scope.accounts, "account_key", {r["author_key"] for r in counted}, "handle")
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in counted:
+        t = timed.get((r["team"], r["author_key"]), {})
+        out[r["team"]].append(
+            {
+                "account_key": r["author_key"],
+                "handle": handles.get(r["author_key"]),
+                "role": "staff" if r["staff"] else "brand",
+                "replies": int(r["replies"]),
+                "answered_first": int(t.get("answered_first", 0)),
+                "median_frt_s": float(t["median_frt_s"]) if t else None,
+            }
+        )
+    for listing in out.values():
+        listing.sort(key=lambda s: (-s["replies"], s["account_key"]))
+    return out
+
+
+def _age_counts(unanswered: list[dict[str, Any]]) -> Values:
+    out: Values = {key: 0 for key, _ in AGE_BUCKETS}
+    for u in unanswered:
+        for key, limit in AGE_BUCKETS:
+            if limit is None or u["age_s"] < limit:
+                out[key] = int(out[key] or 0) + 1
+                break
+    return out
+
+
+def message_link(message_key: str) -> str | None:
+    """A web address where the message can be answered, for platforms whose ids make one."""
+    platform, _, native = message_key.partition(":")
+    if platform == "twitter" and native.isdigit():
+        return f"https://x.com/i/web/status/{native}"
+    if platform == "reddit" and native.startswith("t3_"):
+        return f"https://www.reddit.com/comments/{native[3:]}/"
+    return None
+
+
+def _age(asked_at: datetime, end: datetime) -> float:
+    return float(max(int((end - asked_at).total_seconds()), 0))
+
+
+def _lookup(table: Any, key: str, wanted: Set[str], column: str) -> dict[str, Any]:
+    if not wanted:
+        return {}
+    found = table.filter(table[key].isin(sorted(wanted))).select(key, column).to_pyarrow()
+    return dict(zip(found.column(key).to_pylist(), found.column(column).to_pylist(), strict=True))
+
+
+def _rows(expr: Any) -> list[dict[str, Any]]:
+    result: pa.Table = expr.to_pyarrow()
+    rows: list[dict[str, Any]] = result.to_pylist()
+    return rows

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import ibis
@@ -59,6 +59,21 @@ class TeamAccounts:
     name: str
     brand: tuple[str, ...]
     staff: tuple[str, ...]
+
+
+class Labeller(Protocol):
+    """The text classifiers: a version and a function from texts to their label columns."""
+
+    @property
+    def version(self) -> str: ...
+
+    def __call__(self, texts: pa.Array) -> pa.Table: ...
+
+
+LabelProgress = Callable[[int, int], None]
+"""Called with (messages labelled so far, messages to label)."""
+
+_LABEL_CHUNK = 100_000
 
 
 class Store:
@@ -186,18 +201,61 @@ class Store:
 
     @contextmanager
     def begin_import(
-        self, source: str, source_version: str, file: str, sha256: str
+        self, source: str, source_version: str, file: str, sha256: str, labeller: Labeller
     ) -> Iterator[ImportWriter]:
-        """One transaction for one file: commits when the block ends, rolls back on error."""
+        """One transaction for one file: commits when the block ends, rolls back on error.
+
+        The new messages are labelled by `labeller` in the same transaction.
+        """
         self._con.execute("BEGIN TRANSACTION")
         try:
             writer = ImportWriter(self._con, source, source_version, file, sha256, _now())
             yield writer
             writer.finish(_now())
+            self._label(labeller, None)
             self._con.execute("COMMIT")
         except BaseException:
             self._con.execute("ROLLBACK")
             raise
+
+    # -- labels ---------------------------------------------------------------------------
+
+    def refresh_labels(self, labeller: Labeller, progress: LabelProgress | None = None) -> int:
+        """Label every message not labelled by this `labeller` version; returns how many."""
+        self._con.execute("BEGIN TRANSACTION")
+        try:
+            done = self._label(labeller, progress)
+            self._con.execute("COMMIT")
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        return done
+
+    def _label(self, labeller: Labeller, progress: LabelProgress | None) -> int:
+        con = self._con
+        stored = con.execute("SELECT version FROM label_version").fetchall()
+        if stored != [(labeller.version,)]:
+            con.execute("DELETE FROM message_labels")
+            con.execute("DELETE FROM label_version")
+            con.execute("INSERT INTO label_version VALUES (?)", [labeller.version])
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE to_label AS SELECT row_number() OVER () AS n,"
+            " m.message_key, m.text FROM messages m ANTI JOIN message_labels USING (message_key)"
+        )
+        total = int(con.execute("SELECT count(*) FROM to_label").fetchall()[0][0])
+        for start in range(0, total, _LABEL_CHUNK):
+            chunk = con.sql(
+                "SELECT message_key, text FROM to_label WHERE n > ? AND n <= ? ORDER BY n",
+                params=[start, start + _LABEL_CHUNK],
+            ).to_arrow_table()
+            labels = labeller(chunk.column("text").combine_chunks())
+            con.register("label_rows", labels.add_column(0, "message_key", chunk["message_key"]))
+            con.execute("INSERT INTO message_labels BY NAME SELECT * FROM label_rows")
+            con.unregister("label_rows")
+            if progress is not None:
+                progress(min(start + _LABEL_CHUNK, total), total)
+        con.execute("DROP TABLE to_label")
+        return total
 
     # -- readers ----------------------------------------------------------------------------
 

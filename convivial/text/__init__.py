@@ -1,0 +1,1 @@
+"""Message classifiers: requests, deflections and personal signatures, from word lists in data/."""

@@ -1,0 +1,55 @@
+"""Every classifier over a batch of texts: the columns of the store's `message_labels`.
+
+- `question`: holds a question (`requests`);
+- `request`: a question, a problem or a negative message (`requests`);
+- `deflection`: moves the conversation off the public channel (`deflection`);
+- `signed`: signed by a person (`signatures`).
+
+`VERSION` changes whenever a word list or the sentiment lexicon does, so stored labels are
+rebuilt by the classifiers that the metrics will be read with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.metadata import version
+
+import pyarrow as pa
+
+from convivial.text import deflection, requests, signatures
+from convivial.text.wordlists import digest
+
+__all__ = ["CLASSIFIERS", "LABELS", "VERSION", "Classifiers", "label"]
+
+LABELS = ("question", "request", "deflection", "signed")
+_RULES = 1  # raise when a rule in code (not a word list) changes
+VERSION = (
+    f"{_RULES}-{digest(requests.LISTS + deflection.LISTS + signatures.LISTS)}"
+    f"-vader{version('vaderSentiment')}"
+)
+
+
+def label(texts: pa.Array) -> pa.Table:
+    """One row of labels per text, in order."""
+    asks = requests.request_signals(texts)
+    return pa.table(
+        {
+            "question": pa.array(asks.question),
+            "request": pa.array(asks.request),
+            "deflection": pa.array(deflection.deflections(texts)),
+            "signed": pa.array(signatures.signed(texts)),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Classifiers:
+    """`label` with its version, as the store's `Labeller` takes them."""
+
+    version: str = VERSION
+
+    def __call__(self, texts: pa.Array) -> pa.Table:
+        return label(texts)
+
+
+CLASSIFIERS = Classifiers()
