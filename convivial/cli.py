@@ -30,6 +30,8 @@ from convivial.metrics import UnknownTeam, build_reports
 from convivial.report.model import TeamReport
 from convivial.report.render import (
     render_html,
+    render_inbox,
+    render_inbox_json,
     render_json,
     render_members,
     render_members_json,
@@ -222,6 +224,25 @@ def members(
         render_members(reports, panels)
     else:
         raise BadInput("members prints text or json")
+
+
+@app.command()
+def inbox(
+    ctx: typer.Context,
+    team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
+    since: Annotated[datetime | None, typer.Option(help="Window start (UTC date).")] = None,
+    until: Annotated[datetime | None, typer.Option(help="Window end (UTC date).")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Requests shown per team in text.")] = 30,
+    format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+) -> None:
+    """Questions and complaints nobody answered: oldest first, the most watched first each day."""
+    reports = _reports(ctx, team, since, until)
+    if format is Format.json:
+        sys.stdout.write(render_inbox_json(reports, one_team=team is not None) + "\n")
+    elif format is Format.text:
+        render_inbox(reports, panels, limit)
+    else:
+        raise BadInput("inbox prints text or json")
 
 
 @app.command()

@@ -20,12 +20,25 @@ from convivial.report.wording import (
     SCORECARD,
     SERVICE,
     Line,
+    format_duration,
     format_line,
     format_value,
     headline,
 )
 
-__all__ = ["render_html", "render_json", "render_members", "render_members_json", "render_text"]
+__all__ = [
+    "render_html",
+    "render_inbox",
+    "render_inbox_json",
+    "render_json",
+    "render_members",
+    "render_members_json",
+    "render_text",
+]
+
+RESPONDERS_SHOWN = 10
+
+_ASKER_STYLE = {"core": "bold green", "newcomer": "cyan", "member": "dim"}
 
 _MEMBER_LISTS = ("advocates", "top_followed", "members", "strong_ties", "slipping_away")
 
@@ -46,6 +59,8 @@ def _scorecard(report: TeamReport, lines: Sequence[Line], principles: bool) -> T
     if principles:
         table.add_column("principle", style="dim italic")
     for line in lines:
+        if line.key not in report.metrics:
+            continue
         value = report.metrics.get(line.key)
         state = report.statuses.get(line.key, "")
         cells: list[str | Text] = [line.label, format_line(line, value)]
@@ -88,6 +103,25 @@ def _people(report: TeamReport) -> Table:
     return table
 
 
+def _responders(report: TeamReport) -> list[Any]:
+    shown: list[dict[str, Any]] = report.lists.get("responders", [])
+    if not shown:
+        return []
+    table = Table(title="Who answers", box=None, pad_edge=False, title_justify="left")
+    for column in ("account", "role", "replies", "answered first", "first answer, median"):
+        table.add_column(column, justify="left" if column in ("account", "role") else "right")
+    for r in shown[:RESPONDERS_SHOWN]:
+        median = r["median_frt_s"]
+        table.add_row(
+            r["handle"] or r["account_key"],
+            r["role"],
+            f"{r['replies']:,}",
+            f"{r['answered_first']:,}",
+            format_duration(median) if median is not None else "n/a",
+        )
+    return [Text(""), table]
+
+
 def _slipping(report: TeamReport) -> Text:
     gone: list[dict[str, Any]] = report.lists.get("slipping_away", [])
     if not gone:
@@ -111,6 +145,7 @@ def render_text(reports: Sequence[TeamReport], console: Console) -> None:
             Text(""),
             Text("Service: everyone is watching", style="bold"),
             _scorecard(report, SERVICE, principles=True),
+            *_responders(report),
             Text(""),
             Text("Activity", style="bold"),
             _scorecard(report, ACTIVITY, principles=False),
@@ -144,6 +179,44 @@ def render_members(reports: Sequence[TeamReport], console: Console) -> None:
             _slipping(report),
         ]
         console.print(Panel(Group(*parts), title=f"[b]{report.team}[/b] members"))
+
+
+def render_inbox(reports: Sequence[TeamReport], console: Console, limit: int) -> None:
+    """Per team: the unanswered requests, each with its age, asker, watchers and where to answer."""
+    for report in reports:
+        waiting: list[dict[str, Any]] = report.lists.get("unanswered", [])
+        if not waiting:
+            console.print(f"[b]{report.team}[/b]: every question and complaint was answered.")
+            continue
+        parts: list[Any] = []
+        for u in waiting[:limit]:
+            watchers = ", ".join(u["watchers"])
+            watching = f"{u['visibility']:,} watching" + (f" ({watchers})" if watchers else "")
+            parts.append(
+                Text.assemble(
+                    (f"waiting {format_duration(u['age_s'])}", "bold"),
+                    "  ",
+                    u["asker"],
+                    (f" {u['asker_status']}", _ASKER_STYLE[u["asker_status"]]),
+                    f"  {watching}  ",
+                    (u["link"] or u["message_key"], "blue"),
+                )
+            )
+            parts.append(Text("  " + " ".join(u["text"].split()), style="italic"))
+        more = len(waiting) - limit
+        title = f"[b]{report.team}[/b]: {len(waiting):,} waiting for an answer"
+        if more > 0:
+            parts.append(Text(f"and {more:,} more: --limit {len(waiting)} or --format json"))
+        console.print(Panel(Group(*parts), title=title))
+
+
+def render_inbox_json(reports: Sequence[TeamReport], one_team: bool) -> str:
+    """The unanswered requests of each team as JSON: team, window and `unanswered`."""
+    data = [
+        {"team": r.team, "window": r.window.as_json(), "unanswered": r.lists.get("unanswered", [])}
+        for r in reports
+    ]
+    return json.dumps(data[0] if one_team and len(data) == 1 else data, indent=2, default=str)
 
 
 def render_members_json(reports: Sequence[TeamReport], one_team: bool) -> str:
@@ -188,6 +261,7 @@ def render_html(reports: Sequence[TeamReport]) -> str:
         service=SERVICE,
         activity=ACTIVITY,
         fmt=format_line,
+        duration=format_duration,
         trend=_trend_chart,
         headline=headline,
     )

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ACTIVITY", "SCORECARD", "SERVICE", "Line", "format_line", "format_value", "headline"]
+__all__ = [
+    "ACTIVITY",
+    "SCORECARD",
+    "SERVICE",
+    "Line",
+    "format_duration",
+    "format_line",
+    "format_value",
+    "headline",
+]
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,27 @@ SERVICE = (
     Line("directed_response_rate", "Answered, share", "never ignore a public question", True),
     Line("directed_median_frt_s", "First answer, median", "how long people wait", time=True),
     Line("directed_p90_frt_s", "First answer, slowest 10%", "the waits people remember", time=True),
+    Line("request_count", "Questions and complaints", "people asking you for something"),
+    Line("request_response_rate", "... answered", "answer every one, in public", True),
+    Line("request_median_frt_s", "... first answer, median", "how long they wait", time=True),
+    Line(
+        "request_p90_frt_s", "... first answer, slowest 10%", "the waits they remember", time=True
+    ),
+    Line("unanswered_count", "Never answered", "the prospects watching see these too"),
+    Line("unanswered_under_1h", "... waiting under an hour", "still time to answer well"),
+    Line("unanswered_under_1d", "... under a day", "answer today"),
+    Line("unanswered_under_1w", "... under a week", "late, but better than never"),
+    Line("unanswered_older", "... longer", "ignored in public"),
+    Line("deflection_share", "Replies sent to DM, phone or email", "answer in public", True),
+    Line("personal_share", "Replies by a person", "people relate to people, not a logo", True),
+    Line("business_hours_response_rate", "Answered, in business hours", "", True),
+    Line("business_hours_median_frt_s", "First answer in business hours", "", time=True),
+    Line("off_hours_response_rate", "Answered, off hours", "", True),
+    Line(
+        "off_hours_median_frt_s", "First answer off hours", "customers don't keep hours", time=True
+    ),
 )
+"""Lines whose key a report lacks (the hours split, when no hours are set) are not shown."""
 
 ACTIVITY = (
     Line("followers", "Followers"),
