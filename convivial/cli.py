@@ -124,6 +124,8 @@ def init(
     ws: Workspace = ctx.obj
     if (brand or staff) and not team:
         raise BadInput("--brand and --staff need --team NAME")
+    if hours and not timezone:
+        raise BadInput("--hours needs --timezone too (e.g. Europe/Amsterdam)")
     teams = []
     if team:
         teams.append(
@@ -135,6 +137,11 @@ def init(
                 hours,
             )
         )
+    for configured in teams:
+        try:
+            configured.opening_hours()
+        except ValueError as exc:
+            raise BadInput(f"--hours {configured.hours!r}: {exc}") from None
     ws.init(teams)
     out.print(f"Workspace ready in {ws.root} ({ws.config_path.name}, {ws.store_path.name}).")
 

@@ -1,11 +1,11 @@
 """Personal signatures (METRICS.md, "Service"): a host reply signed by a person.
 
 A signature ends the reply, before any trailing links, part counters ("1/2") or emoji:
-- a mark then initials or a name: `^JS`, `*AFM`, `~Tom`, `/CC`, `-Anna`, `- Kelly`, `-- Mat`,
-  `Thanks-Mi` (a dash may follow a word directly, the other marks may not: `t.co/AbC` is a link);
-- or a bare capitalised name or initials after the last sentence, an emoji, a line break or a
-  "Regards," (`... by Friday. Phil.`, `Good luck\nAlyson`, `Regards, Darshan.`), unless the word is
-  a closing that is not a name (`data/signature_closings.txt`: "Thanks", "Cheers", "Enjoy").
+- a mark then initials or a name: `^JS`, `*AFM`, `~Tom`, `/CC`, `-Anna`, `- Kelly`, `-- Mat`;
+- or a capitalised name or initials after the last sentence, an emoji, a line break, a
+  "Regards," or a dash straight after a word (`... by Friday. Phil.`, `Good luck\nAlyson`,
+  `Regards, Darshan.`, `Thanks-Mi`), unless the word is a closing or a word that is not a name
+  (`data/signature_closings.txt`: "Thanks", "Cheers", the "Fi" of "Wi-Fi").
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ LISTS = ("signature_closings",)
 _TAIL = r"(?:\s|https?://\S+|[(\[]?\d{1,2}/\d{1,2}[)\]]?|[^\pL\pN])*$"
 _NAME = r"\p{Lu}[\pL.'\x{2019}]{0,14}"
 _DASH = r"(?:--?|\x{2013}|\x{2014})"  # hyphen, double hyphen, en or em dash
-_MARKED = (
-    rf"(?:^|[\s\pP\pS])[\^*~/]\s?\pL[\pL.]{{0,14}}{_TAIL}"
-    rf"|(?:^|[\s\pP\pS]|\p{{Ll}}){_DASH}\s?{_NAME}{_TAIL}"
+_MARKED = rf"(?:^|[\s\pP\pS])(?:[\^*~/]\s?\pL[\pL.]{{0,14}}|{_DASH}\s?{_NAME}){_TAIL}"
+_BARE = (
+    rf"(?:[.!?)\p{{So}}]\s+|\n\s*|(?i:regards|wishes),\s+|\p{{Ll}}{_DASH}\s?)"
+    rf"(?P<name>{_NAME}){_TAIL}"
 )
-_BARE = rf"(?:[.!?)\p{{So}}]\s+|\n\s*|(?i:regards|wishes),\s+)(?P<name>{_NAME}){_TAIL}"
 
 
 @cache

@@ -1,0 +1,123 @@
+"""The hand-labelled messages of tests/data/labels, and the classifiers' precision and recall.
+
+Three sets, labelled by people reading each message, never by rules:
+- `service_labels.csv`: the development set, read while the word lists were written;
+- `service_heldout.csv`: held out at first, then also read for a second round of the lists;
+- `service_test.csv`: the test set, labelled after the lists were final and never read to tune
+  them: its figures are the ones to quote.
+
+Run `python tests/labelled.py` to print the table docs/classifiers.md shows.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from convivial.text.deflection import deflections
+from convivial.text.requests import request_signals
+from convivial.text.signatures import signed
+
+LABELS = Path(__file__).parent / "data" / "labels"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SETS = ("service_labels", "service_heldout", "service_test")
+SET_NAMES = {
+    "service_labels": "development",
+    "service_heldout": "second round",
+    "service_test": "test",
+}
+
+CLASSIFIERS: dict[str, Callable[[pa.Array], np.ndarray]] = {
+    "request": lambda texts: request_signals(texts).request,
+    "deflection": deflections,
+    "signed": signed,
+}
+
+
+@dataclass(frozen=True)
+class Score:
+    """Precision and recall of one classifier on one set (or one source within it)."""
+
+    label: str
+    labelled_set: str
+    source: str
+    messages: int
+    positives: int
+    precision: float
+    recall: float
+
+
+@cache
+def texts() -> dict[tuple[str, str], str]:
+    """The text of every TWCS tweet and Reddit item the sets may name, by (source, id)."""
+    out: dict[tuple[str, str], str] = {}
+    for name in ("twcs_head5000.csv", "twcs_random5000.csv"):
+        with (SHARED / "twcs" / name).open(newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                out[("twcs", row["tweet_id"])] = row["text"]
+    with gzip.open(SHARED / "reddit" / "reddit_college_3subs.csv.gz", "rt", newline="") as f:
+        for row in csv.DictReader(f):
+            title = f"{row['title']}\n" if row["title"] else ""
+            out[("reddit", row["item_id"])] = title + row["text"]
+    return out
+
+
+def rows(labelled_set: str) -> list[dict[str, str]]:
+    with (LABELS / f"{labelled_set}.csv").open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def scores(labelled_set: str) -> list[Score]:
+    """Each classifier's precision and recall on the set, overall and per source."""
+    found = texts()
+    out = []
+    for label, classify in CLASSIFIERS.items():
+        chosen = [r for r in rows(labelled_set) if r[label] in ("0", "1")]
+        predicted = classify(pa.array([found[(r["source"], r["message_id"])] for r in chosen]))
+        truth = np.array([r[label] == "1" for r in chosen])
+        sources = np.array([r["source"] for r in chosen])
+        for source in ("all", *sorted(set(sources))):
+            pick = np.ones(len(chosen), bool) if source == "all" else sources == source
+            if source != "all" and bool(pick.all()):
+                continue
+            tp = int((predicted & truth & pick).sum())
+            fp = int((predicted & ~truth & pick).sum())
+            fn = int((~predicted & truth & pick).sum())
+            out.append(
+                Score(
+                    label,
+                    labelled_set,
+                    str(source),
+                    int(pick.sum()),
+                    int((truth & pick).sum()),
+                    tp / (tp + fp) if tp + fp else 0.0,
+                    tp / (tp + fn) if tp + fn else 0.0,
+                )
+            )
+    return out
+
+
+def table() -> str:
+    """The Markdown table of every score, as docs/classifiers.md shows it."""
+    lines = [
+        "| classifier | set | messages | source | labelled yes | precision | recall |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for labelled_set in SETS:
+        for s in scores(labelled_set):
+            lines.append(
+                f"| {s.label} | {SET_NAMES[labelled_set]} | {s.messages} | {s.source}"
+                f" | {s.positives} | {s.precision:.2f} | {s.recall:.2f} |"
+            )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(table())

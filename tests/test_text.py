@@ -1,0 +1,186 @@
+"""The text classifiers: examples from the issue, word-list hygiene, and precision and recall on
+the hand-labelled real messages (tests/labelled.py), which docs/classifiers.md reports."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from labelled import SETS, scores, table, texts
+
+from convivial.text import sentiment
+from convivial.text.deflection import is_deflection
+from convivial.text.labels import VERSION, label
+from convivial.text.requests import is_request, request_signals
+from convivial.text.signatures import is_signed
+from convivial.text.wordlists import phrase_pattern, phrases
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "classifiers.md"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@115712 Please send us a DM with your account number so we can look into this.",
+        "@1 Send us a direct message and we'll take a look.",
+        "@1 Please call us at 1-800-275-2273 and we'll sort it out.",
+        "@1 Give us a ring on 0345 606 0345 and we'll help.",
+        "@1 Email us at help@example.com with your order number.",
+        "@1 Could you contact us at https://t.co/abc so we can help?",
+        "@1 We've replied to your DM about this.",
+    ],
+)
+def test_deflections(text: str) -> None:
+    assert is_deflection(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@1 Try restarting the app from Settings > General. Let us know how it goes!",
+        "@1 You can read more here: https://t.co/abc",
+        "@1 Your flight leaves at 5 pm from gate 12.",
+        "@1 Order 4410223 shipped yesterday.",
+        "@1 Thanks for the kind words, we'll pass them on to the crew.",
+    ],
+)
+def test_public_answers_do_not_deflect(text: str) -> None:
+    assert not is_deflection(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@1 So sorry for the delay. We'll have you on your way soon. *AFM",
+        "@1 I've checked and it's on its way ^JS",
+        "@1 That sounds great! -Anna",
+        "@1 Have a great trip ~ Tom",
+        "@1 Let us know how you get on. - Kelly 2/2",
+        "@1 We'll follow up shortly /CC https://t.co/abc",
+        "@1 The buses leave from the northern interchange. Phil.",
+        "@1 Sorry for the trouble.\nRegards,\nDarshan.",
+    ],
+)
+def test_signatures(text: str) -> None:
+    assert is_signed(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@1 We're on it. Thanks!",
+        "@1 Enjoy your flight. Cheers",
+        "@1 Please connect to Wi-Fi",
+        "@1 Tap here: https://t.co/AbCdEfGh",
+        "@1 Happy Birthday to you!!",
+        "@1 Hi Sarah, can you DM us your order number?",
+    ],
+)
+def test_unsigned(text: str) -> None:
+    assert not is_signed(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("@AppleSupport why does my battery die by noon", True),
+        ("@Delta my bag never arrived at LAX", True),
+        ("@Tesco absolutely disgusted with the state of the store today", True),
+        ("@Uber_Support any update on my refund", True),
+        ("@ChipotleTweets it was absolutely delicious, thank you!", False),
+        ("@AppleSupport done, thanks for the help", False),
+        ("@SouthwestAir can't wait for my trip next week", False),
+    ],
+)
+def test_requests(text: str, expected: bool) -> None:
+    assert is_request(text) is expected
+
+
+def test_a_question_mark_inside_a_link_is_not_a_question() -> None:
+    signals = request_signals(pa.array(["Loved it https://example.com/p?id=3", None]))
+    assert not signals.question.any() and not signals.request.any()
+
+
+def test_sentiment_is_scored_only_where_no_rule_decided() -> None:
+    negative = "This made me sad and miserable."
+    assert sentiment.compound(negative) <= sentiment.THRESHOLD
+    got = request_signals(pa.array([negative, "Why is this so awful?"]))
+    assert got.negative.tolist() == [True, False]  # the second is a question: not scored
+    assert got.request.tolist() == [True, True]
+
+
+def test_label_table_has_one_row_per_text() -> None:
+    out = label(pa.array(["@1 DM us please ^JS", None, "why?"]))
+    assert out.column_names == ["question", "request", "deflection", "signed"]
+    assert out.to_pylist() == [
+        {"question": False, "request": True, "deflection": True, "signed": True},
+        {"question": False, "request": False, "deflection": False, "signed": False},
+        {"question": True, "request": True, "deflection": False, "signed": False},
+    ]
+    assert re.fullmatch(r"\d+-[0-9a-f]{12}-vader[\d.]+", VERSION)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "question_phrases",
+        "problem_phrases",
+        "not_problem_phrases",
+        "deflection_phrases",
+        "signature_closings",
+    ],
+)
+def test_word_lists_hold_each_phrase_once(name: str) -> None:
+    listed = phrases(name)
+    assert listed and len(set(listed)) == len(listed), name
+
+
+def test_each_exception_hides_a_problem_phrase() -> None:
+    problem = pa.array(list(phrases("not_problem_phrases")))
+    found = pc.match_substring_regex(problem, phrase_pattern(phrases("problem_phrases")))
+    assert all(found.to_pylist()), "an exception that contains no problem phrase does nothing"
+
+
+@pytest.mark.parametrize("labelled_set", SETS)
+def test_labelled_sets_name_real_messages(labelled_set: str) -> None:
+    path = Path(__file__).parent / "data" / "labels" / f"{labelled_set}.csv"
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    known = texts()
+    assert len(rows) >= 300
+    for r in rows:
+        text = " ".join(known[(r["source"], r["message_id"])].split())
+        assert text.startswith(" ".join(r["excerpt"].split())[:40]), r["message_id"]
+
+
+def test_every_labelled_message_is_in_one_set_only() -> None:
+    seen: set[tuple[str, str]] = set()
+    for labelled_set in SETS:
+        path = Path(__file__).parent / "data" / "labels" / f"{labelled_set}.csv"
+        with path.open(newline="", encoding="utf-8") as f:
+            ids = {(r["source"], r["message_id"]) for r in csv.DictReader(f)}
+        assert not ids & seen
+        seen |= ids
+
+
+TEST_SET_FLOORS = {
+    "request": (0.85, 0.85),  # the target
+    "signed": (0.95, 0.95),  # the target
+    "deflection": (0.95, 0.85),  # recall misses the 0.95 target: docs/classifiers.md says why
+}
+"""(precision, recall) each classifier keeps on the test set, which was never read to tune it."""
+
+
+def test_classifiers_keep_their_scores_on_the_test_set() -> None:
+    for s in scores("service_test"):
+        if s.source == "all":
+            precision, recall = TEST_SET_FLOORS[s.label]
+            assert s.precision >= precision and s.recall >= recall, s
+
+
+def test_the_docs_show_the_scores_the_classifiers_get() -> None:
+    assert table() in DOCS.read_text(encoding="utf-8")
