@@ -73,7 +73,7 @@ class Labeller(Protocol):
 LabelProgress = Callable[[int, int], None]
 """Called with (messages labelled so far, messages to label)."""
 
-_LABEL_CHUNK = 100_000
+_LABEL_CHUNK = 250_000
 
 
 class Store:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from convivial.text import deflection, requests, signatures
 from convivial.text.wordlists import digest
@@ -30,16 +31,18 @@ VERSION = (
 
 
 def label(texts: pa.Array) -> pa.Table:
-    """One row of labels per text, in order."""
-    asks = requests.request_signals(texts)
-    return pa.table(
-        {
-            "question": pa.array(asks.question),
-            "request": pa.array(asks.request),
-            "deflection": pa.array(deflection.deflections(texts)),
-            "signed": pa.array(signatures.signed(texts)),
-        }
-    )
+    """One row of labels per text, in order. Each distinct text is classified once: templated
+    replies, shares and copied posts repeat, and a label depends on the text alone."""
+    encoded = pc.dictionary_encode(pc.fill_null(texts, ""))
+    distinct = encoded.dictionary
+    asks = requests.request_signals(distinct)
+    columns = {
+        "question": asks.question,
+        "request": asks.request,
+        "deflection": deflection.deflections(distinct),
+        "signed": signatures.signed(distinct),
+    }
+    return pa.table({k: pa.array(v).take(encoded.indices) for k, v in columns.items()})
 
 
 @dataclass(frozen=True)
