@@ -57,35 +57,17 @@ def message_teams(tables: dict[str, Any]) -> Any:
     by name."""
     messages = tables["messages"]
     interactions = tables["interactions"]
-    accounts = tables["accounts"]
     host_team = tables["host_accounts"].groupby("account_key")["team"].min()
 
     author_team = messages["author_key"].map(host_team)
     author_of = messages.set_index("message_key")["author_key"]
     parent_team = messages["parent_key"].map(author_of).map(host_team)
 
+    # a mention interaction's `position` is where it stands among the message's @references;
+    # the mentions a reply carries automatically are no interactions, so they never come first
     mentions = interactions[
         (interactions["kind"] == "mention") & interactions["target_key"].isin(host_team.index)
-    ]
-    mentions = mentions.merge(
-        accounts[["account_key", "handle", "account_id"]],
-        left_on="target_key",
-        right_on="account_key",
-    )
-    mentions = mentions.merge(
-        messages[["message_key", "mentions"]], on="message_key", suffixes=("", "_of_message")
-    )
-    positions = []
-    for listed, handle, account_id in zip(
-        mentions["mentions"], mentions["handle"], mentions["account_id"], strict=True
-    ):
-        names = list(listed)
-        position = len(names)
-        for name in (handle, account_id):
-            if isinstance(name, str) and name.lower() in names:
-                position = min(position, names.index(name.lower()))
-        positions.append(position)
-    mentions["position"] = positions
+    ].copy()
     mentions["team"] = mentions["target_key"].map(host_team)
     first_mentioned = (
         mentions.sort_values(["message_key", "position"])

@@ -167,39 +167,44 @@ def _unanswered(
     watched = open_.join(
         children, (open_.message_key == children.c_parent) & (open_.team == children.c_team)
     ).filter(lambda t: t.c_author != t.author_key)
-    watchers = _rows(watched.select("team", "message_key", "c_author", "c_at").order_by("c_at"))
+    watched = _named(scope, watched, "c_author", "watcher")
+    watchers = _rows(watched.select("team", "message_key", "watcher", "c_at").order_by("c_at"))
     counts = m.select(k_team="team", k_key="message_key", k_likes="likes", k_shares="shares")
     members = m.filter(~m.author_is_host)
     first = members.group_by(f_team="team", f_key="author_key").aggregate(
         first_at=members.created_at.min()
     )
-    listed = open_.left_join(
-        counts, (open_.message_key == counts.k_key) & (open_.team == counts.k_team)
-    ).left_join(first, (open_.team == first.f_team) & (open_.author_key == first.f_key))
-    rows = _rows(
+    texts = scope.texts.select(t_key="message_key", text=scope.texts.text.substr(0, EXCERPT_CHARS))
+    listed = (
+        open_.left_join(counts, (open_.message_key == counts.k_key) & (open_.team == counts.k_team))
+        .left_join(first, (open_.team == first.f_team) & (open_.author_key == first.f_key))
+        .left_join(texts, open_.message_key == texts.t_key)
+    )
+    listed = _named(
+        scope,
         listed.select(
             "team",
             "message_key",
             "author_key",
             "asked_at",
+            "text",
             likes=listed.k_likes.fill_null(0),
             shares=listed.k_shares.fill_null(0),
             newcomer=listed.first_at >= scope.window.start,
-        )
+        ),
+        "author_key",
+        "asker",
     )
+    rows = _rows(listed)
     seen: dict[tuple[str, str], list[str]] = defaultdict(list)
     for w in watchers:
-        seen[(w["team"], w["message_key"])].append(w["c_author"])
-    keys = {r["message_key"] for r in rows}
-    texts = _lookup(scope.texts, "message_key", keys, "text")
-    people = {r["author_key"] for r in rows} | {a for v in seen.values() for a in v}
-    handles = _lookup(scope.accounts, "account_key", people, "handle")
+        seen[(w["team"], w["message_key"])].append(w["watcher"])
     end = scope.window.end
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
-        team, key, asker = r["team"], r["message_key"], r["author_key"]
+        team, key = r["team"], r["message_key"]
         others = list(dict.fromkeys(seen[(team, key)]))
-        status = "core" if asker in core.get(team, set()) else None
+        status = "core" if r["author_key"] in core.get(team, set()) else None
         out[team].append(
             {
                 "message_key": key,
@@ -207,10 +212,10 @@ def _unanswered(
                 "asked_at": r["asked_at"],
                 "age_s": _age(r["asked_at"], end),
                 "visibility": int(r["likes"]) + int(r["shares"]) + len(seen[(team, key)]),
-                "watchers": [handles.get(a) or a for a in others[:WATCHERS_SHOWN]],
-                "asker": handles.get(asker) or asker,
+                "watchers": others[:WATCHERS_SHOWN],
+                "asker": r["asker"],
                 "asker_status": status or ("newcomer" if r["newcomer"] else "member"),
-                "text": (texts.get(key) or "")[:EXCERPT_CHARS],
+                "text": r["text"] or "",
             }
         )
     for listing in out.values():
@@ -221,10 +226,12 @@ def _unanswered(
 def _responders(scope: Scope, d: Any) -> dict[str, list[dict[str, Any]]]:
     m = scope.within(scope.messages)
     replies = m.filter(m.author_is_host & (m.kind == "reply"))
+    accounts = scope.accounts.select(h_key="account_key", handle="handle")
+    per_account = replies.group_by(["team", "author_key"]).aggregate(
+        replies=replies.count(), staff=replies.author_is_staff.any()
+    )
     counted = _rows(
-        replies.group_by(["team", "author_key"]).aggregate(
-            replies=replies.count(), staff=replies.author_is_staff.any()
-        )
+        per_account.left_join(accounts, per_account.author_key == accounts.h_key).drop("h_key")
     )
     firsts = d.filter(d.first_reply_at.notnull())
     timed = {
@@ -235,14 +242,13 @@ def _responders(scope: Scope, d: Any) -> dict[str, list[dict[str, Any]]]:
             )
         )
     }
-    handles = _lookup(scope.accounts, "account_key", {r["author_key"] for r in counted}, "handle")
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in counted:
         t = timed.get((r["team"], r["author_key"]), {})
         out[r["team"]].append(
             {
                 "account_key": r["author_key"],
-                "handle": handles.get(r["author_key"]),
+                "handle": r["handle"],
                 "role": "staff" if r["staff"] else "brand",
                 "replies": int(r["replies"]),
                 "answered_first": int(t.get("answered_first", 0)),
@@ -278,11 +284,11 @@ def _age(asked_at: datetime, end: datetime) -> float:
     return float(max(int((end - asked_at).total_seconds()), 0))
 
 
-def _lookup(table: Any, key: str, wanted: Set[str], column: str) -> dict[str, Any]:
-    if not wanted:
-        return {}
-    found = table.filter(table[key].isin(sorted(wanted))).select(key, column).to_pyarrow()
-    return dict(zip(found.column(key).to_pylist(), found.column(column).to_pylist(), strict=True))
+def _named(scope: Scope, table: Any, key: str, name: str) -> Any:
+    """`table` with column `name`: the handle of the account in column `key`, else the key."""
+    accounts = scope.accounts.select(n_key="account_key", n_handle="handle")
+    joined = table.left_join(accounts, table[key] == accounts.n_key)
+    return joined.mutate(**{name: joined.n_handle.fill_null(joined[key])}).drop("n_key", "n_handle")
 
 
 def _rows(expr: Any) -> list[dict[str, Any]]:
