@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from convivial.sources import Batch, Source, SourceError, SourceOptions, get_source
-from convivial.store import ImportRecord, Store
+from convivial.store import ImportRecord, LabelProgress, Store
 from convivial.text.labels import CLASSIFIERS
 
 __all__ = ["FileImport", "ImportFailed", "import_file", "import_files"]
@@ -49,6 +49,7 @@ def import_files(
     strict: bool = False,
     progress: Progress | None = None,
     done: Callable[[FileImport], None] | None = None,
+    labelling: LabelProgress | None = None,
 ) -> list[FileImport]:
     """Import each path in turn, calling `done` after each; a failing file raises before later
     ones are read (the earlier ones stay imported)."""
@@ -56,7 +57,13 @@ def import_files(
     results = []
     for path in paths:
         result = import_file(
-            store, source_name, path, strict=strict, progress=progress, source=source
+            store,
+            source_name,
+            path,
+            strict=strict,
+            progress=progress,
+            source=source,
+            labelling=labelling,
         )
         if done is not None:
             done(result)
@@ -72,8 +79,11 @@ def import_file(
     strict: bool = False,
     progress: Progress | None = None,
     source: Source | None = None,
+    labelling: LabelProgress | None = None,
 ) -> FileImport:
-    """Import one file (or folder export) in one transaction."""
+    """Import one file (or folder export) in one transaction, then label its messages
+    (`text.labels`) in another: labels are derived, and what a failure leaves unlabelled the
+    next import or report labels."""
     reader = source if source is not None else get_source(source_name)
     if not path.exists():
         raise ImportFailed(f"{path}: no such file or folder")
@@ -84,9 +94,7 @@ def import_file(
         return FileImport(path, earlier, True, [])
     shown: list[tuple[int | None, str]] = []
     try:
-        with store.begin_import(
-            source_name, reader.version, str(path), digest, CLASSIFIERS
-        ) as writer:
+        with store.begin_import(source_name, reader.version, str(path), digest) as writer:
             for batch in _ahead(reader.read(path)):
                 if strict and batch.rejects:
                     first = min(batch.rejects, key=lambda r: r.line or 0)
@@ -103,6 +111,7 @@ def import_file(
         raise ImportFailed(str(exc)) from None
     except UnicodeDecodeError as exc:
         raise ImportFailed(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
+    store.refresh_labels(CLASSIFIERS, labelling)
     record = next(r for r in store.imports() if r.import_id == import_id)
     return FileImport(path, record, False, sorted(shown, key=lambda s: s[0] or 0))
 

@@ -1,5 +1,5 @@
 """The DuckDB store: schema, migrations, the one owner of connections."""
 
-from convivial.store.store import ImportRecord, Store, TeamAccounts
+from convivial.store.store import ImportRecord, Labeller, LabelProgress, Store, TeamAccounts
 
-__all__ = ["ImportRecord", "Store", "TeamAccounts"]
+__all__ = ["ImportRecord", "LabelProgress", "Labeller", "Store", "TeamAccounts"]

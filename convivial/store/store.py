@@ -201,18 +201,14 @@ class Store:
 
     @contextmanager
     def begin_import(
-        self, source: str, source_version: str, file: str, sha256: str, labeller: Labeller
+        self, source: str, source_version: str, file: str, sha256: str
     ) -> Iterator[ImportWriter]:
-        """One transaction for one file: commits when the block ends, rolls back on error.
-
-        The new messages are labelled by `labeller` in the same transaction.
-        """
+        """One transaction for one file: commits when the block ends, rolls back on error."""
         self._con.execute("BEGIN TRANSACTION")
         try:
             writer = ImportWriter(self._con, source, source_version, file, sha256, _now())
             yield writer
             writer.finish(_now())
-            self._label(labeller, None)
             self._con.execute("COMMIT")
         except BaseException:
             self._con.execute("ROLLBACK")
@@ -221,7 +217,9 @@ class Store:
     # -- labels ---------------------------------------------------------------------------
 
     def refresh_labels(self, labeller: Labeller, progress: LabelProgress | None = None) -> int:
-        """Label every message not labelled by this `labeller` version; returns how many."""
+        """Label every message not labelled by this `labeller` version, in one transaction;
+        returns how many. Labels are derived: an import commits without them, and whatever
+        is left unlabelled (a new import, new classifiers) is labelled here."""
         self._con.execute("BEGIN TRANSACTION")
         try:
             done = self._label(labeller, progress)
@@ -240,12 +238,13 @@ class Store:
             con.execute("INSERT INTO label_version VALUES (?)", [labeller.version])
         con.execute(
             "CREATE OR REPLACE TEMP TABLE to_label AS SELECT row_number() OVER () AS n,"
-            " m.message_key, m.text FROM messages m ANTI JOIN message_labels USING (message_key)"
+            " m.message_key FROM messages m ANTI JOIN message_labels USING (message_key)"
         )
         total = int(con.execute("SELECT count(*) FROM to_label").fetchall()[0][0])
         for start in range(0, total, _LABEL_CHUNK):
             chunk = con.sql(
-                "SELECT message_key, text FROM to_label WHERE n > ? AND n <= ? ORDER BY n",
+                "SELECT message_key, m.text FROM to_label JOIN messages m USING (message_key)"
+                " WHERE n > ? AND n <= ?",
                 params=[start, start + _LABEL_CHUNK],
             ).to_arrow_table()
             labels = labeller(chunk.column("text").combine_chunks())
