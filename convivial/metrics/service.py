@@ -285,8 +285,10 @@ def _age(asked_at: datetime, end: datetime) -> float:
 
 
 def _named(scope: Scope, table: Any, key: str, name: str) -> Any:
-    """`table` with column `name`: the handle of the account in column `key`, else the key."""
-    accounts = scope.accounts.select(n_key="account_key", n_handle="handle")
+    """`table` with column `name`: the account in column `key` as PLATFORM:HANDLE when its
+    handle is known, else its key (PLATFORM:ID)."""
+    a = scope.accounts
+    accounts = a.select(n_key=a.account_key, n_handle=a.platform.concat(":", a.handle))
     joined = table.left_join(accounts, table[key] == accounts.n_key)
     return joined.mutate(**{name: joined.n_handle.fill_null(joined[key])}).drop("n_key", "n_handle")
 

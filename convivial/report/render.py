@@ -113,13 +113,19 @@ def _responders(report: TeamReport) -> list[Any]:
     for r in shown[:RESPONDERS_SHOWN]:
         median = r["median_frt_s"]
         table.add_row(
-            r["handle"] or r["account_key"],
+            account_name(r),
             r["role"],
             f"{r['replies']:,}",
             f"{r['answered_first']:,}",
             format_duration(median) if median is not None else "n/a",
         )
     return [Text(""), table]
+
+
+def account_name(row: dict[str, Any]) -> str:
+    """An account as PLATFORM:HANDLE when its handle is known, else its key (PLATFORM:ID)."""
+    key: str = row["account_key"]
+    return f"{key.partition(':')[0]}:{row['handle']}" if row.get("handle") else key
 
 
 def _slipping(report: TeamReport) -> Text:
@@ -262,6 +268,7 @@ def render_html(reports: Sequence[TeamReport]) -> str:
         activity=ACTIVITY,
         fmt=format_line,
         duration=format_duration,
+        account=account_name,
         trend=_trend_chart,
         headline=headline,
     )

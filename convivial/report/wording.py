@@ -81,9 +81,9 @@ SERVICE = (
     Line("unanswered_older", "... longer", "ignored in public"),
     Line("deflection_share", "Replies sent to DM, phone or email", "answer in public", True),
     Line("personal_share", "Replies by a person", "people relate to people, not a logo", True),
-    Line("business_hours_response_rate", "Answered, in business hours", "", True),
+    Line("business_hours_response_rate", "Answered, in business hours", "while you're open", True),
     Line("business_hours_median_frt_s", "First answer in business hours", "", time=True),
-    Line("off_hours_response_rate", "Answered, off hours", "", True),
+    Line("off_hours_response_rate", "Answered, off hours", "while you're closed", True),
     Line(
         "off_hours_median_frt_s", "First answer off hours", "customers don't keep hours", time=True
     ),
