@@ -33,11 +33,13 @@ class DemoTeam:
 
 @dataclass(frozen=True)
 class DemoData:
-    """What `generate` wrote."""
+    """What `generate` wrote, and the class planted for each host message (give, ask or other,
+    METRICS.md "Host behaviour"), by (platform, message id)."""
 
     team: DemoTeam
     files: tuple[Path, ...]
     events: int
+    planted: dict[tuple[str, str], str]
 
 
 BRAND = "spokesbikes"
@@ -154,6 +156,10 @@ WORDS = {
         "Waterland", "Marken", "Muiden", "Abcoude",
     ),
     "weekday": ("Saturday", "Sunday", "Thursday", "Wednesday"),
+    "job": (
+        "a new chain", "a wheel true", "brake pads", "a full service", "new bearings",
+        "a gear tune", "a puncture", "new cables",
+    ),
     "product": (
         "Brooks saddle", "Ortlieb pannier", "Abus lock", "LED light set", "rain cape",
         "kids' helmet",
@@ -165,6 +171,7 @@ NUMBERS = {
     "days": (4, 16),
     "price": (9, 149),
     "count": (8, 30),
+    "year": (1975, 2022),
 }
 
 RIDE_POSTS = (
@@ -312,12 +319,31 @@ RETURNS = (
     "{shop} did my first group ride on Sunday, lovely bunch. See you next week!",
     "Back again 👋 {km} km this weekend, legs are complaining. Thanks for the tips {shop}!",
 )
-HOST_POSTS = (
+TIPS = (  # each posted once: the demo's only repeated posts are its promotions
     "Tip of the week: check your tyre pressure every week. Most flats we fix start as a soft tyre.",
-    "Workshop diary: {count} bikes in, {count} bikes out. Black hands, full hearts ❤️",
     "Tip: a drop of oil on the chain after a wet ride saves you a new one next spring.",
     "Fresh in the workshop: a 1982 steel frame getting a full rebuild. Photos soon!",
     "Lights on, everyone: it's getting dark earlier. Be seen, be safe 💡",
+    "Squeaky brakes? Nine times out of ten it's dirt on the rim. A wipe with a damp cloth helps.",
+    "Winter storage: keep the bike dry, tyres pumped, and hang it up if you can.",
+    "Quick release or thru-axle? Always check it's closed before you ride. Yes, every time.",
+    "Saddle height rule of thumb: heel on the pedal, leg straight at the bottom of the stroke.",
+    "Cleaning day: warm water, a soft brush, no pressure washer near the bearings, please.",
+    "Carrying a spare tube, tyre levers and a mini pump weighs less than the walk home.",
+    "Gear cable stretching after a few weeks is normal. One turn of the barrel adjuster fixes it.",
+    "Rim tape matters: a shifted strip is the mystery flat that keeps coming back.",
+)
+DIARY = (
+    "Workshop diary: {count} bikes in, {count} bikes out. Star of the day: a {year} {bike} in for "
+    "{job}.",
+    "From the bench: {count} repairs today, the oldest a {year} {bike} that needed {job}.",
+)
+FACEBOOK_NEWS = (
+    "Come say hi, the coffee is on! 🚲",
+    "Workshop open for walk-in repairs.",
+    "Test rides all day in front of the shop.",
+    "Rainy? Our rain capes are on the rack by the door.",
+    "Ask us about cargo bike rental by the day.",
 )
 HOST_ASKS = (
     f"Use code SPOKES10 for 10% off your next order 👉 {SHOP}/shop",
@@ -333,11 +359,9 @@ SALES = (
 )
 SALE_PREFIXES = ("", "Reminder: ", "Last chance! ", "Don't miss it: ")
 SALE_SUFFIXES = ("!", " 🚲", " 🚴‍♀️", "! 🔥", " 👉")
-FACEBOOK_POSTS = (
+FACEBOOK_ASKS = (
     f"Product of the day: {{product}}, now €{{price}}. Shop now: {SHOP}/shop",
-    "Open today until 18:00. Come say hi! 🚲",
     f"Our workshop has slots free this week. Book your service: {SHOP}/service",
-    "Did you know? We rent cargo bikes by the day. Ask in store.",
     "{product} back in stock! Limited numbers, order online today.",
 )
 FACEBOOK_COMMENTS = ("Are you open on Sunday?", "Nice 👍", "What's the price of the {product}?")
@@ -444,6 +468,9 @@ class _Msg:
     kind: str = "post"
     parent: _Msg | None = None
     likes: list[tuple[str, datetime]] = field(default_factory=list)
+    planted: str = ""
+    """A host message's planted class when the call site knows it (ask, or other for a
+    deflection); else a reply, share or quote of someone else's message is give."""
 
     def liked_by(self, actor: str, at: datetime) -> None:
         """Record a like, unless it would be the author's own."""
@@ -498,6 +525,7 @@ class _Writer:
         self.events = 0
         self.followers: Counter[tuple[str, str]] = Counter()
         self.host_posts: Counter[tuple[str, str]] = Counter()
+        self.planted: dict[tuple[str, str], str] = {}
         self._ids: Counter[str] = Counter()
 
     def account(self, profile: _Profile) -> None:
@@ -531,9 +559,15 @@ class _Writer:
         self._messages.writerow([*cells, *counts, mentions])
         for actor, at in likes:
             self._interactions.writerow([platform, actor, m.author, "like", _iso(at), m.id])
-        if m.author == BRAND or m.author == STAFF.get(platform):
+        if _is_host(platform, m.author):
             self.host_posts[platform, m.author] += 1
+            given = m.parent is not None and not _is_host(platform, m.parent.author)
+            self.planted[platform, m.id] = m.planted or ("give" if given else "other")
         self.events += 1 + len(likes)
+
+
+def _is_host(platform: str, handle: str) -> bool:
+    return handle == BRAND or handle == STAFF.get(platform)
 
 
 class _Fill(dict[str, str]):
@@ -603,8 +637,9 @@ def generate(out_dir: Path, seed: int = 7, scale: int | None = None) -> DemoData
         cast = _cast(w, rng, names, sizes)
         _bought_followers(w, rng, names, sizes)
         _giveaway(w, rng, names, sizes)
-        for circle in (c for circles in cast.circles.values() for c in circles):
-            _ride_announcements(w, rng, circle, cast)
+        every = [c for circles in cast.circles.values() for c in circles]
+        for number, circle in enumerate(every):
+            _ride_announcements(w, rng, circle, cast, number)
             _core_threads(w, rng, circle, cast)
         for person in cast.talkers:
             _customer(w, rng, person, cast)
@@ -614,7 +649,7 @@ def generate(out_dir: Path, seed: int = 7, scale: int | None = None) -> DemoData
         _promotions(w, rng, sizes, cast)
         _facebook_page(w, rng, sizes, cast)
         _host_profiles(w, rng)
-    return DemoData(TEAM, w.paths, w.events)
+    return DemoData(TEAM, w.paths, w.events, w.planted)
 
 
 # Time
@@ -627,6 +662,11 @@ def _iso(at: datetime) -> str:
 def _local(day: int, hour: float) -> datetime:
     """`hour` o'clock in the shop's time zone on calendar day `day`, in UTC."""
     return START + timedelta(days=day, seconds=round((hour - UTC_OFFSET_HOURS) * 3600))
+
+
+def _date(day: int) -> str:
+    """Calendar day `day` as the shop writes it: "Thursday 14 November"."""
+    return f"{(START + timedelta(days=day)):%A %-d %B}"
 
 
 def _moment(rng: random.Random, day: int, peak: float = 20.0) -> datetime:
@@ -818,6 +858,7 @@ def _giveaway(w: _Writer, rng: random.Random, names: _Names, sizes: _Sizes) -> N
     entrants: list[str] = []
     with w.thread("twitter") as t:
         post = t.post(BRAND, _local(GIVEAWAY_DAY, 10.0), GIVEAWAY)
+        post.planted = "ask"
         day_left = int((START + timedelta(days=GIVEAWAY_DAY + 1) - post.at).total_seconds())
         for _ in range(sizes.giveaway):
             handle, name = names.person("twitter")
@@ -897,18 +938,19 @@ def _shop_joins(rng: random.Random, t: _Thread, root: _Msg) -> None:
         root.liked_by(BRAND, at)
 
 
-def _ride_announcements(w: _Writer, rng: random.Random, circle: list[_Person], cast: _Cast) -> None:
-    """Each week the shop announces a ride; members sign up and the shop answers some of them."""
+def _ride_announcements(
+    w: _Writer, rng: random.Random, circle: list[_Person], cast: _Cast, number: int
+) -> None:
+    """Each week the shop announces a ride for circle `number` (each its own distance, so no
+    announcement repeats another); members sign up and the shop answers some of them."""
     platform = circle[0].platform
     for week in range(DAYS // 7):
         day = week * 7 + rng.randrange(3)
         active = [p.handle for p in circle if p.until > day]
+        km = str(20 + (3 * number + 9 * week) % 100)
+        text = f"{_date(day)}. " + _fill(rng, rng.choice(RIDE_ANNOUNCEMENTS), km=km)
         with w.thread(platform) as t:
-            post = t.post(
-                BRAND,
-                _local(day, rng.uniform(9.5, 12.0)),
-                _fill(rng, rng.choice(RIDE_ANNOUNCEMENTS)),
-            )
+            post = t.post(BRAND, _local(day, rng.uniform(9.5, 12.0)), text)
             for member in rng.sample(active, rng.randint(2, 5)):
                 sign_up = t.reply(member, post, _later(rng, post.at, 10, 900), rng.choice(SIGN_UPS))
                 if rng.random() < 0.5:
@@ -949,6 +991,7 @@ def _request(w: _Writer, rng: random.Random, person: _Person, day: int, cast: _C
         answer = t.reply(
             author, asked, _host_reply_at(rng, asked.at), text.format_map(fill) + signature
         )
+        answer.planted = "other" if deflect else ""
         if rng.random() < 0.3:
             answer.liked_by(person.handle, _later(rng, answer.at, 1, 120))
         if rng.random() < 0.35:
@@ -986,17 +1029,22 @@ def _newcomer(w: _Writer, rng: random.Random, person: _Person, cast: _Cast) -> N
 
 
 def _host_posts(w: _Writer, rng: random.Random, sizes: _Sizes, cast: _Cast) -> None:
-    """Tips and workshop news, a third of them asks, some written by staff personally."""
+    """Tips and workshop news, a third of them asks, some written by staff personally. Each tip
+    is posted once, then the workshop diary with the day's own details."""
+    tips = list(TIPS)
+    rng.shuffle(tips)
     for _ in range(sizes.host_posts):
         platform = rng.choice(("twitter", "twitter", "mastodon"))
         day = rng.randrange(DAYS)
-        if rng.random() < 1 / 3:
+        ask = rng.random() < 1 / 3
+        if ask:
             author, text = BRAND, rng.choice(HOST_ASKS)
         else:
             author = STAFF[platform] if rng.random() < 0.25 else BRAND
-            text = _fill(rng, rng.choice(HOST_POSTS))
+            text = tips.pop() if tips else f"{_date(day)}. " + _fill(rng, rng.choice(DIARY))
         with w.thread(platform) as t:
             post = t.post(author, _local(day, rng.uniform(8.0, 20.0)), text)
+            post.planted = "ask" if ask else ""
             _likes(rng, post, cast.fans[platform], 4)
             _likes(rng, post, cast.some_circle(rng, platform, day), 3)
 
@@ -1010,6 +1058,7 @@ def _promotions(w: _Writer, rng: random.Random, sizes: _Sizes, cast: _Cast) -> N
                 text = rng.choice(SALE_PREFIXES) + sale + rng.choice(SALE_SUFFIXES)
                 with w.thread(platform) as t:
                     post = t.post(BRAND, _local(day, rng.uniform(9.0, 19.0)), text)
+                    post.planted = "ask"
                     _likes(rng, post, cast.fans[platform], max(0, 5 - i // 2))
 
 
@@ -1019,8 +1068,14 @@ def _facebook_page(w: _Writer, rng: random.Random, sizes: _Sizes, cast: _Cast) -
     for i in range(sizes.facebook_posts):
         day = i * DAYS // sizes.facebook_posts
         with w.thread("facebook") as t:
-            text = _fill(rng, rng.choice(FACEBOOK_POSTS))
+            ask = rng.random() < 0.6
+            if ask:
+                text = _fill(rng, rng.choice(FACEBOOK_ASKS))
+            else:
+                news = FACEBOOK_NEWS[i % len(FACEBOOK_NEWS)]
+                text = f"Open today, {_date(day)}, until {18 if day % 7 < 5 else 16}:00. {news}"
             post = t.post(BRAND, _local(day, rng.uniform(8.0, 20.0)), text)
+            post.planted = "ask" if ask else ""
             _likes(rng, post, fans, 1)
             if fans and rng.random() < 0.03:
                 comment = _fill(rng, rng.choice(FACEBOOK_COMMENTS))

@@ -13,7 +13,7 @@ from conftest import count, scalar
 from convivial import importer
 from convivial.importer import import_file
 from convivial.store import Store
-from convivial.text.labels import VERSION, Classifiers
+from convivial.text.labels import LABELS, VERSION, Classifiers
 
 
 def test_an_import_labels_every_message_it_adds(store: Store, twcs_head: Path) -> None:
@@ -39,7 +39,7 @@ class Everything:
 
     def __call__(self, texts: pa.Array) -> pa.Table:
         yes = pa.array([True] * len(texts))
-        return pa.table({"question": yes, "request": yes, "deflection": yes, "signed": yes})
+        return pa.table({name: yes for name in LABELS})
 
 
 @dataclass(frozen=True)

@@ -114,12 +114,14 @@ def test_sentiment_is_scored_only_where_no_rule_decided() -> None:
 
 
 def test_label_table_has_one_row_per_text() -> None:
-    out = label(pa.array(["@1 DM us please ^JS", None, "why?"]))
-    assert out.column_names == ["question", "request", "deflection", "signed"]
-    assert out.to_pylist() == [
-        {"question": False, "request": True, "deflection": True, "signed": True},
-        {"question": False, "request": False, "deflection": False, "signed": False},
-        {"question": True, "request": True, "deflection": False, "signed": False},
+    out = label(pa.array(["@1 DM us please ^JS", None, "why?", "Shop now: 20% off"]))
+    assert out.column_names == ["question", "request", "deflection", "signed", "ask"]
+    rows = [tuple(r.values()) for r in out.to_pylist()]
+    assert rows == [
+        (False, True, True, True, False),
+        (False, False, False, False, False),
+        (True, True, False, False, False),
+        (False, False, False, False, True),
     ]
     assert re.fullmatch(r"\d+-[0-9a-f]{12}-vader[\d.]+", VERSION)
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from convivial.metrics.bands import bands_with, status
+from convivial.metrics.behaviour import BehaviourResult, behaviour_metrics
 from convivial.metrics.community import CommunityMetrics, community_metrics
 from convivial.metrics.counts import counts
 from convivial.metrics.hours import OpeningHours
@@ -53,6 +54,7 @@ def build_reports(
     members = member_lists(scope, {t: community[t].active for t in names})
     weekly = weekly_series(scope)
     service = service_metrics(scope, hours, {t: community[t].core for t in names})
+    behaviour = behaviour_metrics(scope)
     return [
         _team_report(
             team,
@@ -61,6 +63,7 @@ def build_reports(
             basic[team],
             community[team],
             service[team],
+            behaviour[team],
             members[team],
             weekly[team],
             chosen,
@@ -76,6 +79,7 @@ def _team_report(
     basic: Mapping[str, float | int | None],
     community: CommunityMetrics,
     service: ServiceResult,
+    behaviour: BehaviourResult,
     members: MemberList,
     weekly: list[dict[str, Any]],
     bands: dict[str, Any],
@@ -89,6 +93,7 @@ def _team_report(
             **community.values,
             **basic,
             **service.values,
+            **behaviour.values,
             "advocates_among_most_followed": members.overlap,
         },
         network=network.as_json(),
@@ -101,6 +106,12 @@ def _team_report(
             "weekly": weekly,
             "unanswered": service.unanswered,
             "responders": service.responders,
+            "behaviour_weekly": behaviour.weekly,
+            "lonely_asks": behaviour.lonely_asks,
+            "repeated": behaviour.repeated,
+            "cadence": behaviour.cadence,
+            "channel_fit": behaviour.channel_fit,
+            "post_types": behaviour.post_types,
         },
         reasons=community.reasons,
         statuses={

@@ -31,8 +31,8 @@ __all__ = ["Scope", "scope_of"]
 class Scope:
     """Ibis tables of the chosen teams' data (all time) and the window their metrics cover.
 
-    - `messages`: team, message_key, author_key, created_at, parent_key, root_key, kind, likes,
-      shares, the text's labels (question, request, deflection, signed: `text.labels`),
+    - `messages`: team, message_key, author_key, created_at, parent_key, root_key, kind,
+      platform, likes, replies, shares, the text's labels (`text.labels.LABELS`),
       author_is_host, author_is_staff;
     - `interactions`: team, actor_key, target_key, kind, created_at, message_key, actor_is_host,
       target_is_host;
@@ -97,7 +97,9 @@ def scope_of(con: Any, teams: Sequence[str], window: Window) -> Scope:
         "parent_key",
         "root_key",
         "kind",
+        "platform",
         "likes",
+        "replies",
         "shares",
         **{name: labelled[name].fill_null(False) for name in LABELS},
     )

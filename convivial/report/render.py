@@ -17,9 +17,11 @@ from convivial.report.charts import line_chart
 from convivial.report.model import TeamReport
 from convivial.report.wording import (
     ACTIVITY,
+    BEHAVIOUR,
     SCORECARD,
     SERVICE,
     Line,
+    behaviour_advice,
     format_duration,
     format_line,
     format_value,
@@ -37,6 +39,7 @@ __all__ = [
 ]
 
 RESPONDERS_SHOWN = 10
+REPEATS_SHOWN = 3
 
 _ASKER_STYLE = {"core": "bold green", "newcomer": "cyan", "member": "dim"}
 
@@ -122,6 +125,37 @@ def _responders(report: TeamReport) -> list[Any]:
     return [Text(""), table]
 
 
+def _behaviour_lists(report: TeamReport) -> list[Any]:
+    parts: list[Any] = []
+    for group in report.lists.get("repeated", [])[:REPEATS_SHOWN]:
+        first = " ".join(group["texts"][0].split())
+        parts.append(
+            Text.assemble(
+                (f"Posted {group['posts']} times", "bold"),
+                f" ({', '.join(group['platforms'])}, {group['first_at']:%d %b} to "
+                f"{group['last_at']:%d %b}): ",
+                (first, "italic"),
+            )
+        )
+    fits = report.lists.get("channel_fit", [])
+    if fits:
+        table = Table(title="Where you post, where they talk", box=None, title_justify="left")
+        for column in ("channel", "members' messages", "your messages", ""):
+            table.add_column(column, justify="left" if column == "channel" else "right")
+        for fit in fits:
+            table.add_row(
+                fit["platform"],
+                format_value(fit["member_share"], share=True),
+                format_value(fit["host_share"], share=True),
+                Text(fit["flag"] or "", style="bold red" if fit["flag"] else ""),
+            )
+        parts += [Text(""), table]
+    advice = behaviour_advice(report.metrics, report.lists)
+    if advice:
+        parts += [Text(""), *(Text.assemble(("→ ", "bold"), line) for line in advice)]
+    return [Text(""), *parts] if parts else []
+
+
 def account_name(row: dict[str, Any]) -> str:
     """An account as PLATFORM:HANDLE when its handle is known, else its key (PLATFORM:ID)."""
     key: str = row["account_key"]
@@ -152,6 +186,10 @@ def render_text(reports: Sequence[TeamReport], console: Console) -> None:
             Text("Service: everyone is watching", style="bold"),
             _scorecard(report, SERVICE, principles=True),
             *_responders(report),
+            Text(""),
+            Text("Your own behaviour: give before you ask", style="bold"),
+            _scorecard(report, BEHAVIOUR, principles=True),
+            *_behaviour_lists(report),
             Text(""),
             Text("Activity", style="bold"),
             _scorecard(report, ACTIVITY, principles=False),
@@ -265,6 +303,9 @@ def render_html(reports: Sequence[TeamReport]) -> str:
         reports=reports,
         scorecard=SCORECARD,
         service=SERVICE,
+        behaviour=BEHAVIOUR,
+        advice=behaviour_advice,
+        give_ask_chart=_give_ask_chart,
         activity=ACTIVITY,
         fmt=format_line,
         duration=format_duration,
@@ -285,3 +326,11 @@ def _trend_chart(report: TeamReport) -> Markup:
     ]
     series = [(name, colour, [w[key] for w in weeks]) for name, colour, key in lines]
     return Markup(line_chart(labels, series))
+
+
+def _give_ask_chart(report: TeamReport) -> Markup:
+    """Weekly gives per ask as an SVG line chart (already escaped)."""
+    weeks: list[dict[str, Any]] = report.lists.get("behaviour_weekly", [])
+    labels = [str(w["week"])[:10] for w in weeks]
+    values = [float(w["give_ask_ratio"]) for w in weeks]
+    return Markup(line_chart(labels, [("gives per ask", "#1b7f3b", values)], percent=False))

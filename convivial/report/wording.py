@@ -4,17 +4,24 @@ to show its value. Wording only: every value comes from the Report."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "ACTIVITY",
+    "BEHAVIOUR",
     "SCORECARD",
     "SERVICE",
     "Line",
+    "behaviour_advice",
     "format_duration",
     "format_line",
     "format_value",
     "headline",
 ]
+
+
+MIN_POSTS_COMPARED = 5
+"""Post types with fewer posts are not compared for what draws a response."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,15 @@ SERVICE = (
 )
 """Lines whose key a report lacks (the hours split, when no hours are set) are not shown."""
 
+BEHAVIOUR = (
+    Line("give_ask_ratio", "Gives per ask", "give before you ask"),
+    Line("host_gives", "Gives: answers, shares of others", "help when asked, share others' work"),
+    Line("host_asks", "Asks: promotions, calls to act", "sell after you've given"),
+    Line("gives_before_ask", "Gives in the 14 days before an ask", "earn the ask first"),
+    Line("repetition_share", "Posts repeating an earlier one", "don't say the same thing", True),
+    Line("cadence_flagged_weeks", "Weeks: more posts, less response", "don't overdo it"),
+)
+
 ACTIVITY = (
     Line("followers", "Followers"),
     Line("host_messages", "Messages by the business"),
@@ -152,3 +168,43 @@ def format_line(line: Line, value: object) -> str:
     if line.time and isinstance(value, int | float):
         return format_duration(value)
     return format_value(value, line.share)
+
+
+def behaviour_advice(metrics: dict[str, Any], lists: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """One plain sentence of advice per finding of the "your own behaviour" section."""
+    out = []
+    ratio, asks = metrics.get("give_ask_ratio"), metrics.get("host_asks")
+    if isinstance(ratio, float | int) and isinstance(asks, int) and asks:
+        if ratio < 1:
+            out.append(
+                "You ask more than you give: answer, share and thank members before your next "
+                "promotion."
+            )
+        else:
+            out.append(f"You give {ratio:.1f} times for every ask: keep giving first.")
+    lonely = lists.get("lonely_asks", [])
+    if lonely:
+        out.append(
+            f"{len(lonely)} asks came with nothing given in the 14 days before them: give first."
+        )
+    if lists.get("repeated"):
+        out.append(
+            "The same message again and again wears people out: say it once, well, where your "
+            "members are."
+        )
+    for fit in lists.get("channel_fit", []):
+        if fit["flag"] == "over-posted":
+            out.append(
+                f"You post on {fit['platform']} far more than your members talk there: move "
+                "that effort to where they are."
+            )
+        elif fit["flag"] == "under-served":
+            out.append(f"Your members talk on {fit['platform']} more than you do: show up there.")
+    types = [t for t in lists.get("post_types", []) if t["posts"] >= MIN_POSTS_COMPARED]
+    if types:
+        best = max(types, key=lambda t: t["engagement_per_post"])
+        out.append(
+            f"What draws a response: {best['behaviour']} {best['kind']}s on {best['platform']}, "
+            f"{best['engagement_per_post']:.1f} likes, shares and replies each."
+        )
+    return out

@@ -3,7 +3,8 @@
 - `question`: holds a question (`requests`);
 - `request`: a question, a problem or a negative message (`requests`);
 - `deflection`: moves the conversation off the public channel (`deflection`);
-- `signed`: signed by a person (`signatures`).
+- `signed`: signed by a person (`signatures`);
+- `ask`: promotes or calls the audience to act for the business (`asks`).
 
 `VERSION` changes whenever a word list or the sentiment lexicon does, so stored labels are
 rebuilt by the classifiers that the metrics will be read with.
@@ -17,15 +18,15 @@ from importlib.metadata import version
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from convivial.text import deflection, requests, signatures
+from convivial.text import asks, deflection, requests, signatures
 from convivial.text.wordlists import digest
 
 __all__ = ["CLASSIFIERS", "LABELS", "VERSION", "Classifiers", "label"]
 
-LABELS = ("question", "request", "deflection", "signed")
+LABELS = ("question", "request", "deflection", "signed", "ask")
 _RULES = 1  # raise when a rule in code (not a word list) changes
 VERSION = (
-    f"{_RULES}-{digest(requests.LISTS + deflection.LISTS + signatures.LISTS)}"
+    f"{_RULES}-{digest(requests.LISTS + deflection.LISTS + signatures.LISTS + asks.LISTS)}"
     f"-vader{version('vaderSentiment')}"
 )
 
@@ -35,12 +36,13 @@ def label(texts: pa.Array) -> pa.Table:
     replies, shares and copied posts repeat, and a label depends on the text alone."""
     encoded = pc.dictionary_encode(pc.fill_null(texts, ""))
     distinct = encoded.dictionary
-    asks = requests.request_signals(distinct)
+    signals = requests.request_signals(distinct)
     columns = {
-        "question": asks.question,
-        "request": asks.request,
+        "question": signals.question,
+        "request": signals.request,
         "deflection": deflection.deflections(distinct),
         "signed": signatures.signed(distinct),
+        "ask": asks.asks(distinct),
     }
     return pa.table({k: pa.array(v).take(encoded.indices) for k, v in columns.items()})
 

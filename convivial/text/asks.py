@@ -1,0 +1,40 @@
+"""Asks (METRICS.md, "Host behaviour"): a message that promotes or calls the audience to act for
+the business: a phrase of `data/ask_phrases.txt` ("shop now", "sign up", "tag a friend"), a
+percentage off ("20% off"), or a promotion code ("code SPOKES10"). Whether a host wrote it, and
+what else it gives, is the metrics' business.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from convivial.text.cleaning import words_only
+from convivial.text.wordlists import phrase_pattern, phrases
+
+__all__ = ["LISTS", "asks", "is_ask"]
+
+LISTS = ("ask_phrases",)
+_PERCENT_OFF = r"\d{1,2}\s?%\s*(?i:off|discount)"
+_CODE = r"(?i:code)\s*:?\s*[A-Z][A-Z0-9]{3,}\b"
+
+
+@cache
+def _pattern() -> str:
+    return f"{phrase_pattern(phrases('ask_phrases'))}|{_PERCENT_OFF}|{_CODE}"
+
+
+def asks(texts: pa.Array) -> np.ndarray:
+    """Whether each text asks (null text: no)."""
+    found: np.ndarray = pc.match_substring_regex(words_only(texts), _pattern()).to_numpy(
+        zero_copy_only=False
+    )
+    return found
+
+
+def is_ask(text: str) -> bool:
+    """Whether one text asks."""
+    return bool(asks(pa.array([text]))[0])
