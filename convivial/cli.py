@@ -329,11 +329,14 @@ def _print_import(result: FileImport) -> None:
             f"{result.path}: already imported on {r.finished_at:%Y-%m-%d %H:%M}; nothing to do."
         )
         return
-    out.print(
-        f"{result.path}: {r.rows_read:,} rows read: {r.messages_added:,} messages,"
-        f" {r.interactions_added:,} interactions, {r.follows_added:,} follows,"
-        f" {r.accounts_added:,} accounts added."
-    )
+    if r.insights_added:
+        added = f"{r.insights_added:,} posts' Insights"
+    else:
+        added = (
+            f"{r.messages_added:,} messages, {r.interactions_added:,} interactions,"
+            f" {r.follows_added:,} follows, {r.accounts_added:,} accounts"
+        )
+    out.print(f"{result.path}: {r.rows_read:,} rows read: {added} added.")
     if r.rejects:
         where = "; ".join(f"line {line}: {reason}" for line, reason in result.first_rejects[:3])
         more = f" (and {r.rejects - 3:,} more)" if r.rejects > 3 else ""

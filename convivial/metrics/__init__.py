@@ -11,6 +11,7 @@ from convivial.metrics.behaviour import BehaviourResult, behaviour_metrics
 from convivial.metrics.community import CommunityMetrics, community_metrics
 from convivial.metrics.counts import counts
 from convivial.metrics.hours import OpeningHours
+from convivial.metrics.insights import post_insights
 from convivial.metrics.members import MemberList, member_lists
 from convivial.metrics.network import network_type
 from convivial.metrics.scope import scope_of
@@ -55,6 +56,7 @@ def build_reports(
     weekly = weekly_series(scope)
     service = service_metrics(scope, hours, {t: community[t].core for t in names})
     behaviour = behaviour_metrics(scope)
+    insights = post_insights(con, names)
     return [
         _team_report(
             team,
@@ -64,6 +66,7 @@ def build_reports(
             community[team],
             service[team],
             behaviour[team],
+            insights.get(team, {}),
             members[team],
             weekly[team],
             chosen,
@@ -80,6 +83,7 @@ def _team_report(
     community: CommunityMetrics,
     service: ServiceResult,
     behaviour: BehaviourResult,
+    insights: dict[str, Any],
     members: MemberList,
     weekly: list[dict[str, Any]],
     bands: dict[str, Any],
@@ -94,6 +98,7 @@ def _team_report(
             **basic,
             **service.values,
             **behaviour.values,
+            **_lead(insights),
             "advocates_among_most_followed": members.overlap,
         },
         network=network.as_json(),
@@ -112,6 +117,8 @@ def _team_report(
             "cadence": behaviour.cadence,
             "channel_fit": behaviour.channel_fit,
             "post_types": behaviour.post_types,
+            "insights_by_type": insights.get("by_type", []),
+            "insights_by_paid": insights.get("by_paid", []),
         },
         reasons=community.reasons,
         statuses={
@@ -120,3 +127,11 @@ def _team_report(
             if (found := status(community.values.get(key), bounds, names)) is not None
         },
     )
+
+
+def _lead(insights: dict[str, Any]) -> dict[str, Any]:
+    """The Insights' attention lead as report keys, when the team has Insights."""
+    lead = insights.get("attention_lead")
+    if not lead:
+        return {}
+    return {"attention_lead_type": lead["post_type"], "attention_lead_ratio": lead["ratio"]}

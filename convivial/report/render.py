@@ -150,6 +150,27 @@ def _behaviour_lists(report: TeamReport) -> list[Any]:
                 Text(fit["flag"] or "", style="bold red" if fit["flag"] else ""),
             )
         parts += [Text(""), table]
+    for key, title in (("insights_by_type", "post type"), ("insights_by_paid", "paid or not")):
+        rows = report.lists.get(key, [])
+        if rows:
+            table = Table(title=f"Page Insights by {title}", box=None, title_justify="left")
+            for column in (title, "posts", "reached", "engaged", "clicked", "interactions"):
+                table.add_column(column, justify="left" if column == title else "right")
+            for r in rows:
+                table.add_row(
+                    str(r["group"]),
+                    f"{r['posts']:,}",
+                    *(
+                        f"{r[k]:,.0f}" if r[k] is not None else "n/a"
+                        for k in (
+                            "reach_per_post",
+                            "engaged_per_post",
+                            "consumers_per_post",
+                            "interactions_per_post",
+                        )
+                    ),
+                )
+            parts += [Text(""), table]
     advice = behaviour_advice(report.metrics, report.lists)
     if advice:
         parts += [Text(""), *(Text.assemble(("→ ", "bold"), line) for line in advice)]

@@ -17,6 +17,7 @@ __all__ = [
     "format_line",
     "format_value",
     "headline",
+    "insights_advice",
 ]
 
 
@@ -200,11 +201,32 @@ def behaviour_advice(metrics: dict[str, Any], lists: dict[str, list[dict[str, An
             )
         elif fit["flag"] == "under-served":
             out.append(f"Your members talk on {fit['platform']} more than you do: show up there.")
+    out += insights_advice(metrics, lists)
     types = [t for t in lists.get("post_types", []) if t["posts"] >= MIN_POSTS_COMPARED]
     if types:
         best = max(types, key=lambda t: t["engagement_per_post"])
         out.append(
             f"What draws a response: {best['behaviour']} {best['kind']}s on {best['platform']}, "
             f"{best['engagement_per_post']:.1f} likes, shares and replies each."
+        )
+    return out
+
+
+def insights_advice(metrics: dict[str, Any], lists: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """Sentences on what the page's Insights say draws attention."""
+    out = []
+    ratio, kind = metrics.get("attention_lead_ratio"), metrics.get("attention_lead_type")
+    if isinstance(ratio, float) and kind:
+        out.append(
+            f"{kind} posts drew {ratio:.1f} times the attention of your other posts (people who"
+            " clicked in them): post more of what people open."
+        )
+    paid = {r["group"]: r for r in lists.get("insights_by_paid", [])}
+    if "paid" in paid and "organic" in paid and paid["organic"]["reach_per_post"]:
+        reach = paid["paid"]["reach_per_post"] / paid["organic"]["reach_per_post"]
+        engaged = paid["paid"]["engaged_per_post"] / paid["organic"]["engaged_per_post"]
+        out.append(
+            f"Paying reached {reach:.1f} times as many people per post but engaged {engaged:.1f}"
+            " times as many: reach you buy is not a conversation."
         )
     return out

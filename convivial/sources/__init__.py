@@ -1,6 +1,6 @@
 """Sources: one module per kind of file, behind a registry (see `base`)."""
 
-from convivial.sources import generic, reddit, twcs, x_archive
+from convivial.sources import facebook_insights, generic, reddit, twcs, x_archive
 from convivial.sources.base import (
     Batch,
     Reject,
@@ -17,6 +17,7 @@ __all__ = [
     "Source",
     "SourceError",
     "SourceOptions",
+    "facebook_insights",
     "generic",
     "get_source",
     "reddit",

@@ -113,6 +113,28 @@ HOST_SCHEMA = pa.schema(
 )
 """Teams a source knows from its data: TWCS brands, an archive's owner."""
 
+INSIGHT_SCHEMA = pa.schema(
+    [
+        ("team", pa.string()),
+        ("platform", pa.string()),
+        ("post_ref", pa.string()),
+        ("post_type", pa.string()),
+        ("category", pa.string()),
+        ("paid", pa.bool_()),
+        ("month", pa.int64()),
+        ("weekday", pa.int64()),
+        ("hour", pa.int64()),
+        ("reach", pa.int64()),
+        ("impressions", pa.int64()),
+        ("engaged_users", pa.int64()),
+        ("consumers", pa.int64()),
+        ("comments", pa.int64()),
+        ("likes", pa.int64()),
+        ("shares", pa.int64()),
+    ]
+)
+"""Post-level Insights of a page: one row per post, lifetime figures, no text."""
+
 PLATFORMS = ("twitter", "mastodon", "bluesky", "facebook", "instagram", "reddit")
 INTERACTION_KINDS = ("reply", "mention", "share", "quote", "like", "follow")
 MESSAGE_KINDS = ("post", "reply", "share", "quote")
@@ -140,6 +162,7 @@ class Batch:
     interactions: pa.Table | None = None
     follows: pa.Table | None = None
     hosts: pa.Table | None = None
+    insights: pa.Table | None = None
     rejects: list[Reject] = field(default_factory=list)
     rows: int = 0
     """Rows of the file this batch consumed, good or bad."""

@@ -50,6 +50,7 @@ class ImportRecord:
     interactions_added: int
     follows_added: int
     rejects: int
+    insights_added: int
 
 
 @dataclass(frozen=True)
@@ -278,7 +279,7 @@ class Store:
 
 _IMPORT_COLUMNS = (
     "import_id, source, source_version, file, sha256, finished_at, rows_read, accounts_added,"
-    " messages_added, interactions_added, follows_added, rejects"
+    " messages_added, interactions_added, follows_added, rejects, insights_added"
 )
 
 

@@ -23,6 +23,7 @@ from convivial.sources.base import (
     ACCOUNT_SCHEMA,
     FOLLOW_SCHEMA,
     HOST_SCHEMA,
+    INSIGHT_SCHEMA,
     INTERACTION_SCHEMA,
     Batch,
     Reject,
@@ -40,6 +41,7 @@ _STAGES = {
     "interactions": INTERACTION_SCHEMA,
     "follows": FOLLOW_SCHEMA,
     "hosts": HOST_SCHEMA,
+    "insights": INSIGHT_SCHEMA,
 }
 
 _DUCK_TYPES = {
@@ -122,7 +124,7 @@ class ImportWriter:
         after = self._counts()
         self.added = {name: after[name] - self._before[name] for name in after}
         self._con.execute(
-            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 self.import_id,
                 self.source,
@@ -137,6 +139,7 @@ class ImportWriter:
                 self.added["interactions"],
                 self.added["follows"],
                 self.rejected,
+                self.added["post_insights"],
             ],
         )
         for name in (*(f"stage_{n}" for n in _STAGES), *_SCRATCH):
@@ -158,7 +161,7 @@ class ImportWriter:
 
     def _counts(self) -> dict[str, int]:
         out = {}
-        for name in ("accounts", "messages", "interactions", "follows"):
+        for name in ("accounts", "messages", "interactions", "follows", "post_insights"):
             row = self._con.execute(f"SELECT count(*) FROM {name}").fetchall()[0]
             out[name] = int(row[0]) if row else 0
         return out
@@ -288,7 +291,20 @@ _MERGE = [
     """
     INSERT INTO teams SELECT DISTINCT team, 'import' FROM stage_hosts
     UNION SELECT DISTINCT team, 'import' FROM new_messages WHERE team IS NOT NULL
+    UNION SELECT DISTINCT team, 'import' FROM stage_insights
     ON CONFLICT DO NOTHING
+    """,
+    # A newer export of the same posts replaces their lifetime figures.
+    """
+    DELETE FROM post_insights WHERE post_key IN
+        (SELECT platform || ':' || post_ref FROM stage_insights)
+    """,
+    """
+    INSERT INTO post_insights
+    SELECT DISTINCT ON (post_key) team, platform || ':' || post_ref AS post_key, platform,
+           post_type, category, paid, month, weekday, hour, reach, impressions, engaged_users,
+           consumers, comments, likes, shares, $import
+    FROM stage_insights
     """,
     """
     INSERT INTO team_accounts
