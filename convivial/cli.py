@@ -27,6 +27,7 @@ from rich.text import Text
 from convivial import __version__
 from convivial.importer import FileImport, ImportFailed, import_files
 from convivial.metrics import UnknownTeam, build_reports
+from convivial.metrics.assign import refresh_message_teams
 from convivial.report.model import TeamReport
 from convivial.report.render import (
     render_html,
@@ -304,6 +305,7 @@ def _build(
     config = ws.config()
     with _LabelProgress() as progress:
         store.refresh_labels(CLASSIFIERS, progress.update)
+    refresh_message_teams(store)
     hours = {t.name: h for t in config.teams if (h := t.opening_hours()) is not None}
     return build_reports(
         store,

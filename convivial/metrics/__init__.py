@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from convivial.metrics.assign import stored_message_teams
 from convivial.metrics.bands import bands_with, status
 from convivial.metrics.behaviour import BehaviourResult, behaviour_metrics
 from convivial.metrics.community import CommunityMetrics, community_metrics
@@ -49,7 +50,7 @@ def build_reports(
     con = store.ibis()
     window = default_window(con, window_days, since, until)
     chosen = bands_with(bands or {})
-    scope = scope_of(con, names, window)
+    scope = scope_of(con, names, window, stored_message_teams(store))
     basic = counts(scope)
     community = community_metrics(scope, {t: basic[t]["followers"] for t in names})
     members = member_lists(scope, {t: community[t].active for t in names})

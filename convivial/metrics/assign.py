@@ -14,7 +14,9 @@ from typing import Any
 
 import ibis
 
-__all__ = ["message_teams"]
+from convivial.store import Store
+
+__all__ = ["message_teams", "refresh_message_teams", "stored_message_teams"]
 
 
 def message_teams(con: Any, teams: Sequence[str] | None = None) -> Any:
@@ -71,6 +73,19 @@ def message_teams(con: Any, teams: Sequence[str] | None = None) -> Any:
         direct.message_key, team=ibis.coalesce(direct.team, thread_team.thread_team)
     )
     return resolved.filter(resolved.team.notnull())
+
+
+def refresh_message_teams(store: Store) -> bool:
+    """Compute and keep every message's team unless the kept one is current; whether it was."""
+    if store.assignment_is_current():
+        return True
+    store.save_assignment(ibis.to_sql(message_teams(store.ibis()), dialect="duckdb"))
+    return False
+
+
+def stored_message_teams(store: Store) -> Any | None:
+    """The kept (message_key, team) table when it is current, else None."""
+    return store.ibis().table("message_team") if store.assignment_is_current() else None
 
 
 def _threads_of(con: Any, messages: Any, hosts: Any, teams: Sequence[str]) -> Any:

@@ -56,8 +56,9 @@ class Scope:
         return table.filter((table[column] >= w.start) & (table[column] < w.end))
 
 
-def scope_of(con: Any, teams: Sequence[str], window: Window) -> Scope:
-    """The data of `teams` (a subset of the workspace's teams), tagged by team."""
+def scope_of(con: Any, teams: Sequence[str], window: Window, assigned: Any | None = None) -> Scope:
+    """The data of `teams` (a subset of the workspace's teams), tagged by team; `assigned` is
+    the kept team of every message (`assign.stored_message_teams`) when it is current."""
     all_teams = con.table("teams").team.to_pyarrow().to_pylist()
     host_rows = con.table("host_accounts").select("team", "account_key", "role").distinct()
     rows = host_rows.to_pyarrow().to_pylist()
@@ -68,8 +69,9 @@ def scope_of(con: Any, teams: Sequence[str], window: Window) -> Scope:
     messages = con.table("messages")
     interactions = con.table("interactions")
     if len(all_teams) > 1:
-        subset = None if set(teams) >= set(all_teams) else teams
-        assigned = _temp(con, message_teams(con, subset))
+        if assigned is None:
+            subset = None if set(teams) >= set(all_teams) else teams
+            assigned = _temp(con, message_teams(con, subset))
         assigned = assigned.filter(assigned.team.isin(list(teams)))
         tagged = messages.drop("team").join(assigned, "message_key")
         owners = assigned.select(of_message="message_key", message_team="team")

@@ -257,6 +257,40 @@ class Store:
         con.execute("DROP TABLE to_label")
         return total
 
+    # -- team assignment ------------------------------------------------------------------
+
+    def assignment_inputs(self) -> str:
+        """A fingerprint of what each message's team depends on: the teams' host accounts and
+        the messages (their count and the imports that brought them)."""
+        row = self._con.execute(
+            "SELECT (SELECT coalesce(md5(string_agg(team || '|' || account_key, ','"
+            "        ORDER BY team, account_key)), '')"
+            "        FROM (SELECT DISTINCT team, account_key FROM host_accounts))"
+            " || '-' || (SELECT count(*) FROM messages)"
+            " || '-' || (SELECT coalesce(max(import_id), 0) FROM imports)"
+        ).fetchall()[0]
+        return str(row[0])
+
+    def assignment_is_current(self) -> bool:
+        """Whether `message_team` was computed from the store as it is."""
+        stored = self._con.execute("SELECT version FROM message_team_version").fetchall()
+        return stored == [(self.assignment_inputs(),)]
+
+    def save_assignment(self, sql: str) -> None:
+        """Replace `message_team` with the rows (message_key, team) of `sql`, in one
+        transaction, and record what they were computed from."""
+        self._con.execute("BEGIN TRANSACTION")
+        try:
+            version = self.assignment_inputs()
+            self._con.execute("DELETE FROM message_team")
+            self._con.execute(f"INSERT INTO message_team BY NAME {sql}")
+            self._con.execute("DELETE FROM message_team_version")
+            self._con.execute("INSERT INTO message_team_version VALUES (?)", [version])
+            self._con.execute("COMMIT")
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+
     # -- readers ----------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
