@@ -84,6 +84,7 @@ class Store:
         self.path = path
         self._con = duckdb.connect(str(path), read_only=read_only)
         self._con.execute("SET TimeZone = 'UTC'")
+        self._ibis: Any = None
         if not read_only:
             self.migrate()
 
@@ -233,6 +234,11 @@ class Store:
     def _label(self, labeller: Labeller, progress: LabelProgress | None) -> int:
         con = self._con
         stored = con.execute("SELECT version FROM label_version").fetchall()
+        counts = con.execute(
+            "SELECT (SELECT count(*) FROM messages), (SELECT count(*) FROM message_labels)"
+        ).fetchall()[0]
+        if stored == [(labeller.version,)] and counts[0] == counts[1]:
+            return 0  # every message labelled (labels exist only for messages)
         if stored != [(labeller.version,)]:
             con.execute("DELETE FROM message_labels")
             con.execute("DELETE FROM label_version")
@@ -307,8 +313,10 @@ class Store:
         return result
 
     def ibis(self) -> Any:
-        """An Ibis backend over this store, for metrics."""
-        return ibis.duckdb.from_connection(self._con)
+        """An Ibis backend over this store, for metrics (one per store)."""
+        if self._ibis is None:
+            self._ibis = ibis.duckdb.from_connection(self._con)
+        return self._ibis
 
 
 _IMPORT_COLUMNS = (

@@ -14,8 +14,6 @@ import re
 import zlib
 from collections.abc import Sequence
 
-from datasketch import MinHash, MinHashLSH
-
 __all__ = ["NUM_PERM", "SHINGLE", "THRESHOLD", "earlier_duplicates", "jaccard", "shingles"]
 
 SHINGLE = 5
@@ -52,6 +50,8 @@ def jaccard(a: set[str], b: set[str]) -> float:
 def earlier_duplicates(texts: Sequence[str | None]) -> list[int | None]:
     """For each text, in order, the index of the earliest earlier text it nearly duplicates
     (Jaccard ≥ THRESHOLD among the LSH index's candidates), else None."""
+    from datasketch import MinHash, MinHashLSH  # here: it loads SciPy, a third of a second
+
     sets = [shingles(t) for t in texts]
     out: list[int | None] = [None] * len(texts)
     # A text with the same shingles as an earlier one is that one's duplicate: only the first
