@@ -30,6 +30,8 @@ from convivial.metrics import UnknownTeam, build_reports
 from convivial.metrics.assign import refresh_message_teams
 from convivial.report.model import TeamReport
 from convivial.report.render import (
+    render_audit,
+    render_audit_json,
     render_html,
     render_inbox,
     render_inbox_json,
@@ -233,6 +235,22 @@ def members(
         render_members(reports, panels)
     else:
         raise BadInput("members prints text or json")
+
+
+@app.command()
+def audit(
+    ctx: typer.Context,
+    team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
+    format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+) -> None:
+    """Followers: how many are fake, dormant, reachable, engaged; spikes; the likeliest fakes."""
+    reports = _reports(ctx, team, None, None)
+    if format is Format.json:
+        sys.stdout.write(render_audit_json(reports, one_team=team is not None) + "\n")
+    elif format is Format.text:
+        render_audit(reports, panels)
+    else:
+        raise BadInput("audit prints text or json")
 
 
 @app.command()

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from convivial.metrics.assign import stored_message_teams
+from convivial.metrics.audience import AudienceResult, audience_metrics
 from convivial.metrics.bands import bands_with, status
 from convivial.metrics.behaviour import BehaviourResult, behaviour_metrics
 from convivial.metrics.community import CommunityMetrics, community_metrics
@@ -58,6 +59,7 @@ def build_reports(
     service = service_metrics(scope, hours, {t: community[t].core for t in names})
     behaviour = behaviour_metrics(scope)
     insights = post_insights(con, names)
+    audience = audience_metrics(scope)
     return [
         _team_report(
             team,
@@ -68,6 +70,7 @@ def build_reports(
             service[team],
             behaviour[team],
             insights.get(team, {}),
+            audience[team],
             members[team],
             weekly[team],
             chosen,
@@ -85,6 +88,7 @@ def _team_report(
     service: ServiceResult,
     behaviour: BehaviourResult,
     insights: dict[str, Any],
+    audience: AudienceResult,
     members: MemberList,
     weekly: list[dict[str, Any]],
     bands: dict[str, Any],
@@ -100,6 +104,7 @@ def _team_report(
             **service.values,
             **behaviour.values,
             **_lead(insights),
+            **audience.values,
             "advocates_among_most_followed": members.overlap,
         },
         network=network.as_json(),
@@ -120,6 +125,9 @@ def _team_report(
             "post_types": behaviour.post_types,
             "insights_by_type": insights.get("by_type", []),
             "insights_by_paid": insights.get("by_paid", []),
+            "followers": audience.followers,
+            "follower_spikes": audience.spikes,
+            "daily_follower_gains": audience.daily_gains,
         },
         reasons=community.reasons,
         statuses={

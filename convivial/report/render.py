@@ -25,10 +25,13 @@ from convivial.report.wording import (
     format_duration,
     format_line,
     format_value,
+    funnel_sentence,
     headline,
 )
 
 __all__ = [
+    "render_audit",
+    "render_audit_json",
     "render_html",
     "render_inbox",
     "render_inbox_json",
@@ -275,6 +278,77 @@ def render_inbox(reports: Sequence[TeamReport], console: Console, limit: int) ->
         console.print(Panel(Group(*parts), title=title))
 
 
+AUDIENCE_KEYS = (
+    "followers",
+    "fake_share",
+    "dormant_share",
+    "reachable_followers",
+    "engaged_followers",
+    "core_members",
+    "follower_spikes",
+)
+LIKELY_FAKES_SHOWN = 10
+
+
+def render_audit(reports: Sequence[TeamReport], console: Console) -> None:
+    """Per team: the funnel, the classes, the follower spikes and the likeliest fakes."""
+    for report in reports:
+        m = report.metrics
+        parts: list[Any] = [Text(funnel_sentence(m), style="bold")]
+        steps = [
+            ("followers", m.get("followers")),
+            ("reachable", m.get("reachable_followers")),
+            ("engaged", m.get("engaged_followers")),
+            ("core members", m.get("core_members")),
+        ]
+        parts.append(Text("  →  ".join(f"{name} {format_value(v)}" for name, v in steps)))
+        parts.append(
+            Text(
+                f"fake {format_value(m.get('fake_share'), share=True)},"
+                f" dormant {format_value(m.get('dormant_share'), share=True)}"
+                " (fake wins over dormant)"
+            )
+        )
+        spikes: list[dict[str, Any]] = report.lists.get("follower_spikes", [])
+        if spikes:
+            table = Table(title="Follower spikes", box=None, title_justify="left")
+            for column in ("day", "new followers", "fake", "engaged later", "organic: engaged"):
+                table.add_column(column, justify="left" if column == "day" else "right")
+            for s in spikes:
+                table.add_row(
+                    str(s["day"]),
+                    f"{s['new_followers']:,}",
+                    format_value(s["fake_share"], share=True),
+                    format_value(s["engaged_share"], share=True),
+                    format_value(s["organic_engaged_share"], share=True),
+                )
+            parts += [Text(""), table]
+        likely = [f for f in report.lists.get("followers", []) if f["class"] == "fake"]
+        if likely:
+            names = ", ".join(
+                f"{f['handle'] or f['account_id']} ({f['score']:.2f})"
+                for f in likely[:LIKELY_FAKES_SHOWN]
+            )
+            parts += [Text(""), Text(f"Most likely fake: {names}")]
+        console.print(Panel(Group(*parts), title=f"[b]{report.team}[/b] audience"))
+
+
+def render_audit_json(reports: Sequence[TeamReport], one_team: bool) -> str:
+    """Per team: the audience keys, every follower with its class and score, the spikes."""
+    data = [
+        {
+            "team": r.team,
+            "window": r.window.as_json(),
+            "metrics": {k: r.metrics.get(k) for k in AUDIENCE_KEYS},
+            "followers": r.lists.get("followers", []),
+            "spikes": r.lists.get("follower_spikes", []),
+            "daily_follower_gains": r.lists.get("daily_follower_gains", []),
+        }
+        for r in reports
+    ]
+    return json.dumps(data[0] if one_team and len(data) == 1 else data, indent=2, default=str)
+
+
 def render_inbox_json(reports: Sequence[TeamReport], one_team: bool) -> str:
     """The unanswered requests of each team as JSON: team, window and `unanswered`."""
     data = [
@@ -297,8 +371,9 @@ def render_members_json(reports: Sequence[TeamReport], one_team: bool) -> str:
     return json.dumps(data[0] if one_team and len(data) == 1 else data, indent=2, default=str)
 
 
-_MEMBERS_ONLY = ("members", "strong_ties")
-"""Lists as long as the community itself: `convivial members` shows them, the report doesn't."""
+_MEMBERS_ONLY = ("members", "strong_ties", "followers", "daily_follower_gains")
+"""Lists as long as the community or the audience: `convivial members` and `convivial audit`
+show them, the report doesn't."""
 
 
 def render_json(reports: Sequence[TeamReport], one_team: bool) -> str:

@@ -16,6 +16,7 @@ __all__ = [
     "format_duration",
     "format_line",
     "format_value",
+    "funnel_sentence",
     "headline",
     "insights_advice",
 ]
@@ -230,3 +231,16 @@ def insights_advice(metrics: dict[str, Any], lists: dict[str, list[dict[str, Any
             " times as many: reach you buy is not a conversation."
         )
     return out
+
+
+def funnel_sentence(metrics: dict[str, Any]) -> str:
+    """The audience funnel in one sentence: how few of the followers are the community."""
+    followers, core = metrics.get("followers"), metrics.get("core_members")
+    reachable, engaged = metrics.get("reachable_followers"), metrics.get("engaged_followers")
+    if not isinstance(followers, int) or not followers:
+        return "No followers known: import a follower list or an archive with followers."
+    parts = f"Of {followers:,} followers, {reachable or 0:,} are real and active"
+    parts += f", {engaged or 0:,} interacted in this window"
+    if isinstance(core, int):
+        parts += f" and {core:,} are core members"
+    return parts + ": the number that matters is the last one, not the first."

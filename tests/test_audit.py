@@ -1,0 +1,88 @@
+"""The follower audit: the shipped model is the one the training script makes from the shared
+data and meets its targets; odd profiles never crash it; the demo's bought and giveaway spikes
+are found and engage less than organic followers."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import SHARED, CliRun
+
+from convivial import synth
+from convivial.audit import train
+from convivial.audit.datasets import (
+    INSTAGRAM_TEST,
+    INSTAGRAM_TRAIN,
+    checksums,
+    read_cresci,
+    read_instagram,
+)
+from convivial.audit.model import classify
+
+DATA = SHARED / "fake_followers"
+META = json.loads((Path(train.__file__).with_name("model.json")).read_text(encoding="utf-8"))
+
+
+def test_the_shipped_model_was_trained_on_the_shared_data() -> None:
+    assert META["trained_on"] == checksums(DATA)
+
+
+def test_training_again_gives_the_evaluation_shipped_with_the_model() -> None:
+    found = train.evaluate(
+        read_cresci(DATA),
+        read_instagram(DATA, INSTAGRAM_TRAIN),
+        read_instagram(DATA, INSTAGRAM_TEST),
+    )
+    assert json.loads(json.dumps(found)) == META["evaluation"]
+
+
+def test_targets() -> None:
+    evaluation = META["evaluation"]
+    assert evaluation["cresci_cv"]["mcc"] >= 0.95
+    assert evaluation["instagram_test"]["accuracy"] >= 0.90
+    best_rule = max(r["mcc"] for r in evaluation["rules"].values())
+    assert evaluation["cresci_cv"]["mcc"] > best_rule
+
+
+@pytest.mark.parametrize(
+    ("profile", "doubtful"),
+    [
+        ({}, False),
+        ({"followers": -5, "following": "lots", "posts": None}, True),
+        ({"bio": "x" * 10_000_000, "handle": "", "display_name": None}, True),
+        ({"created_at": datetime(2999, 1, 1), "followers": 10}, True),
+        ({"followers": float("nan"), "last_post_at": datetime(1970, 1, 1)}, False),
+        ({"handle": "😀😀", "display_name": "😀", "posts": 0}, False),
+    ],
+)
+def test_odd_profiles_get_a_class_and_a_flag_never_a_crash(
+    profile: dict[str, object], doubtful: bool
+) -> None:
+    audit = classify([profile], datetime(2026, 1, 1))
+    assert audit.classes[0] in {"fake", "dormant", "real"}
+    assert 0 <= audit.fake_probability[0] <= 1
+    assert bool(audit.doubtful[0]) is doubtful
+
+
+def test_the_demo_spikes_are_found_and_engage_less(tmp_path: Path, cli: CliRun) -> None:
+    root = tmp_path / "demo"
+    assert cli("demo", root)[0] == 0
+    code, out, _ = cli("-w", root, "audit", "--format", "json")
+    assert code == 0
+    [team] = json.loads(out)
+    days = {s["day"]: s for s in team["spikes"]}
+    bought = str((synth.START + timedelta(days=synth.BOUGHT_DAY)).date())
+    giveaway = str((synth.START + timedelta(days=synth.GIVEAWAY_DAY)).date())
+    assert set(days) == {bought, giveaway}
+    for spike in days.values():
+        assert spike["engaged_share"] < spike["organic_engaged_share"] / 5
+    assert days[bought]["fake_share"] > 0.9
+    followers = team["followers"]
+    assert len(followers) == team["metrics"]["followers"] > 1000
+    assert {f["class"] for f in followers} == {"fake", "dormant", "real"}
+    assert all({"account_id", "class", "score"} <= set(f) for f in followers)
+    code, out, _ = cli("-w", root, "audit")
+    assert code == 0 and "Follower spikes" in out and "Most likely fake" in out
