@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-__all__ = ["line_chart"]
+__all__ = ["funnel_chart", "line_chart"]
 
 _WIDTH, _HEIGHT, _PAD = 560, 150, 28
 
@@ -58,5 +58,28 @@ def line_chart(
                     f'points="{" ".join(run)}"/>'
                 )
         parts.append(f'<text x="{_PAD + 170 * index}" y="12" fill="{colour}">{escape(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def funnel_chart(steps: Sequence[tuple[str, int]]) -> str:
+    """Horizontal bars, one per (label, count), each as long as its count against the first."""
+    if not steps or steps[0][1] <= 0:
+        return ""
+    top, bar, gap, label_width = steps[0][1], 22, 8, 150
+    height = len(steps) * (bar + gap)
+    parts = [
+        f'<svg viewBox="0 0 {_WIDTH} {height}" role="img" width="100%" '
+        'xmlns="http://www.w3.org/2000/svg" font-size="12" font-family="system-ui, sans-serif">'
+    ]
+    for i, (label, count) in enumerate(steps):
+        y = i * (bar + gap)
+        width = max(1.0, (_WIDTH - label_width - 70) * max(count, 0) / top)
+        parts.append(f'<text x="0" y="{y + 15}">{escape(label)}</text>')
+        parts.append(
+            f'<rect x="{label_width}" y="{y}" width="{width:.1f}" height="{bar}" fill="#2455c3" '
+            f'opacity="{1 - 0.18 * i:.2f}"/>'
+        )
+        parts.append(f'<text x="{label_width + width + 6:.1f}" y="{y + 15}">{count:,}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -13,7 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from convivial.report.charts import line_chart
+from convivial.report.charts import funnel_chart, line_chart
 from convivial.report.model import TeamReport
 from convivial.report.wording import (
     ACTIVITY,
@@ -180,6 +180,23 @@ def _behaviour_lists(report: TeamReport) -> list[Any]:
     return [Text(""), *parts] if parts else []
 
 
+def _audience(report: TeamReport) -> list[Any]:
+    m = report.metrics
+    steps = _funnel_steps(m)
+    parts: list[Any] = [Text(funnel_sentence(m))]
+    if steps and steps[0][1]:
+        parts.append(Text("  →  ".join(f"{name} {count:,}" for name, count in steps)))
+        parts.append(
+            Text(
+                f"fake {format_value(m.get('fake_share'), share=True)}, dormant"
+                f" {format_value(m.get('dormant_share'), share=True)};"
+                f" {len(report.lists.get('follower_spikes', []))} follower spikes"
+                " (`convivial audit` for the details)"
+            )
+        )
+    return parts
+
+
 def account_name(row: dict[str, Any]) -> str:
     """An account as PLATFORM:HANDLE when its handle is known, else its key (PLATFORM:ID)."""
     key: str = row["account_key"]
@@ -214,6 +231,9 @@ def render_text(reports: Sequence[TeamReport], console: Console) -> None:
             Text("Your own behaviour: give before you ask", style="bold"),
             _scorecard(report, BEHAVIOUR, principles=True),
             *_behaviour_lists(report),
+            Text(""),
+            Text("Audience: the followers you can't sell to", style="bold"),
+            *_audience(report),
             Text(""),
             Text("Activity", style="bold"),
             _scorecard(report, ACTIVITY, principles=False),
@@ -402,6 +422,9 @@ def render_html(reports: Sequence[TeamReport]) -> str:
         behaviour=BEHAVIOUR,
         advice=behaviour_advice,
         give_ask_chart=_give_ask_chart,
+        funnel=_funnel_chart,
+        gains_chart=_gains_chart,
+        funnel_sentence=funnel_sentence,
         activity=ACTIVITY,
         fmt=format_line,
         duration=format_duration,
@@ -430,3 +453,26 @@ def _give_ask_chart(report: TeamReport) -> Markup:
     labels = [str(w["week"])[:10] for w in weeks]
     values = [float(w["give_ask_ratio"]) for w in weeks]
     return Markup(line_chart(labels, [("gives per ask", "#1b7f3b", values)], percent=False))
+
+
+def _funnel_steps(metrics: dict[str, Any]) -> list[tuple[str, int]]:
+    steps = [
+        ("followers", metrics.get("followers")),
+        ("reachable", metrics.get("reachable_followers")),
+        ("engaged", metrics.get("engaged_followers")),
+        ("core members", metrics.get("core_members")),
+    ]
+    return [(name, int(v)) for name, v in steps if isinstance(v, int)]
+
+
+def _funnel_chart(report: TeamReport) -> Markup:
+    """Followers → reachable → engaged → core members as bars (already escaped)."""
+    return Markup(funnel_chart(_funnel_steps(report.metrics)))
+
+
+def _gains_chart(report: TeamReport) -> Markup:
+    """New followers per day, where the spikes stand out (already escaped)."""
+    days: list[dict[str, Any]] = report.lists.get("daily_follower_gains", [])
+    labels = [str(d["day"]) for d in days]
+    values = [float(d["new_followers"]) for d in days]
+    return Markup(line_chart(labels, [("new followers a day", "#a86b00", values)], percent=False))
