@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 bad input or usage (one-line reason on stderr), 2 inter
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -229,12 +230,7 @@ def members(
 ) -> None:
     """Advocates, levels, strong ties and who is slipping away."""
     reports = _reports(ctx, team, None, None)
-    if format is Format.json:
-        sys.stdout.write(render_members_json(reports, one_team=team is not None) + "\n")
-    elif format is Format.text:
-        render_members(reports, panels)
-    else:
-        raise BadInput("members prints text or json")
+    _view("members", reports, team, format, render_members_json, render_members)
 
 
 @app.command()
@@ -245,12 +241,7 @@ def audit(
 ) -> None:
     """Followers: how many are fake, dormant, reachable, engaged; spikes; the likeliest fakes."""
     reports = _reports(ctx, team, None, None)
-    if format is Format.json:
-        sys.stdout.write(render_audit_json(reports, one_team=team is not None) + "\n")
-    elif format is Format.text:
-        render_audit(reports, panels)
-    else:
-        raise BadInput("audit prints text or json")
+    _view("audit", reports, team, format, render_audit_json, render_audit)
 
 
 @app.command()
@@ -264,12 +255,14 @@ def inbox(
 ) -> None:
     """Questions and complaints nobody answered: oldest first, the most watched first each day."""
     reports = _reports(ctx, team, since, until)
-    if format is Format.json:
-        sys.stdout.write(render_inbox_json(reports, one_team=team is not None) + "\n")
-    elif format is Format.text:
-        render_inbox(reports, panels, limit)
-    else:
-        raise BadInput("inbox prints text or json")
+    _view(
+        "inbox",
+        reports,
+        team,
+        format,
+        render_inbox_json,
+        lambda shown, console: render_inbox(shown, console, limit),
+    )
 
 
 @app.command()
@@ -302,6 +295,23 @@ def demo(
     html = directory / "report.html"
     html.write_text(render_html(reports), encoding="utf-8")
     out.print(f"Wrote {html}")
+
+
+def _view(
+    command: str,
+    reports: list[TeamReport],
+    team: str | None,
+    format: Format,
+    as_json: Callable[[list[TeamReport], bool], str],
+    as_text: Callable[[list[TeamReport], Console], None],
+) -> None:
+    """Print one view of the reports as JSON (one object for --team, else a list) or text."""
+    if format is Format.json:
+        sys.stdout.write(as_json(reports, team is not None) + "\n")
+    elif format is Format.text:
+        as_text(reports, panels)
+    else:
+        raise BadInput(f"{command} prints text or json")
 
 
 def _reports(
