@@ -162,11 +162,16 @@ def import_(
     team_by: Annotated[
         str | None, typer.Option(help="Make teams of a field, e.g. subreddit (reddit source).")
     ] = None,
+    followers_of: Annotated[
+        str | None,
+        typer.Option(help="The profiles follow this team's twitter brand accounts."),
+    ] = None,
 ) -> None:
     """Import files into the workspace; bad rows are kept aside in `rejects`."""
     ws = _workspace(ctx)
     if source not in source_names():
         raise BadInput(f"unknown source {source!r}; known sources: {', '.join(source_names())}")
+    followed = _brand_refs(ws, followers_of, "twitter") if followers_of else ()
     with ws.open_store() as store, _ImportProgress(paths) as progress:
         import_files(
             store,
@@ -174,11 +179,23 @@ def import_(
             paths,
             team=team,
             team_by=team_by,
+            followed=followed,
             strict=strict,
             progress=progress.update,
             done=_print_import,
             labelling=progress.labelling,
         )
+
+
+def _brand_refs(ws: Workspace, team: str, platform: str) -> tuple[str, ...]:
+    """The team's brand accounts on `platform`, as convivial.toml names them (id or handle)."""
+    found = next((t for t in ws.config().teams if t.name == team), None)
+    if found is None:
+        raise BadInput(f"--followers-of {team!r}: no such team in convivial.toml")
+    refs = tuple(b.partition(":")[2] for b in found.brand if b.startswith(f"{platform}:"))
+    if not refs:
+        raise BadInput(f"--followers-of {team!r}: the team has no {platform} brand account")
+    return refs
 
 
 @app.command()

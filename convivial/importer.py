@@ -46,6 +46,7 @@ def import_files(
     *,
     team: str | None = None,
     team_by: str | None = None,
+    followed: tuple[str, ...] = (),
     strict: bool = False,
     progress: Progress | None = None,
     done: Callable[[FileImport], None] | None = None,
@@ -53,7 +54,8 @@ def import_files(
 ) -> list[FileImport]:
     """Import each path in turn, calling `done` after each; a failing file raises before later
     ones are read (the earlier ones stay imported)."""
-    source = get_source(source_name, SourceOptions(team=team, team_by=team_by))
+    options = SourceOptions(team=team, team_by=team_by, followed=followed)
+    source = get_source(source_name, options)
     results = []
     for path in paths:
         result = import_file(

@@ -1,6 +1,6 @@
 """Sources: one module per kind of file, behind a registry (see `base`)."""
 
-from convivial.sources import facebook_insights, generic, reddit, twcs, x_archive
+from convivial.sources import facebook_insights, generic, reddit, twcs, twitter_users, x_archive
 from convivial.sources.base import (
     Batch,
     Reject,
@@ -23,5 +23,6 @@ __all__ = [
     "reddit",
     "source_names",
     "twcs",
+    "twitter_users",
     "x_archive",
 ]

@@ -177,6 +177,9 @@ class SourceOptions:
     team: str | None = None
     team_by: str | None = None
     """A field that makes teams of the data, such as `subreddit`, for sources that offer one."""
+    followed: tuple[str, ...] = ()
+    """Accounts (their ids or handles on the source's platform) every imported profile follows:
+    a follower list imported with `--followers-of TEAM`."""
 
 
 class Source(Protocol):
