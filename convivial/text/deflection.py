@@ -1,6 +1,8 @@
 """Deflection (METRICS.md, "Service"): a host reply that moves the conversation off the public
 channel: to direct or private messages, a call, email, a form or a chat (the phrases of
-`data/deflection_phrases.txt`), or a phone number written out ("1-800-275-2273", "0345 606 0345").
+`data/deflection_phrases.txt`), a phone number written out ("1-800-275-2273", "0345 606 0345"),
+a link offered for the customer to write or get help through ("send us your details here:
+https://...", "connect with our support here: https://..."), or a "Message" button to click.
 """
 
 from __future__ import annotations
@@ -30,6 +32,14 @@ _PHONE = (
 )
 
 
+# Asked to write, send or get help through a link: "... here: https://t.co/..."
+_VIA_LINK = (
+    r"(?i)\b(?:send|provide|share|tell|give|submit|connect|contact|reach|get support|write)\b"
+    r"[^.!?\n]{0,60}\bhere\b\s*:?\s*https?://"
+)
+_MESSAGE_BUTTON = r"(?i)\bclick\W+(?:on\W+)?(?:the\W+)?['\x{2018}\x{2019}\"]?message\b"
+
+
 @cache
 def _pattern() -> str:
     return f"{phrase_pattern(phrases('deflection_phrases'))}|{_PHONE}"
@@ -38,6 +48,9 @@ def _pattern() -> str:
 def deflections(texts: pa.Array) -> np.ndarray:
     """Whether each text deflects (null text: no)."""
     found = pc.match_substring_regex(words_only(texts), _pattern())
+    raw = pc.fill_null(texts.cast(pa.string()), "")
+    for pattern in (_VIA_LINK, _MESSAGE_BUTTON):
+        found = pc.or_(found, pc.match_substring_regex(raw, pattern))
     return np.asarray(found.to_numpy(zero_copy_only=False))
 
 

@@ -24,7 +24,7 @@ from convivial.text.wordlists import digest
 __all__ = ["CLASSIFIERS", "LABELS", "VERSION", "Classifiers", "label"]
 
 LABELS = ("question", "request", "deflection", "signed", "ask")
-_RULES = 1  # raise when a rule in code (not a word list) changes
+_RULES = 2  # raise when a rule in code (not a word list) changes
 VERSION = (
     f"{_RULES}-{digest(requests.LISTS + deflection.LISTS + signatures.LISTS + asks.LISTS)}"
     f"-vader{version('vaderSentiment')}"
@@ -34,7 +34,7 @@ VERSION = (
 def label(texts: pa.Array) -> pa.Table:
     """One row of labels per text, in order. Each distinct text is classified once: templated
     replies, shares and copied posts repeat, and a label depends on the text alone."""
-    encoded = pc.dictionary_encode(pc.fill_null(texts, ""))
+    encoded = pc.dictionary_encode(pc.fill_null(texts.cast(pa.string()), ""))
     distinct = encoded.dictionary
     signals = requests.request_signals(distinct)
     columns = {

@@ -40,7 +40,7 @@ def negative(texts: pa.Array, only: np.ndarray | None = None) -> np.ndarray:
 
     With `only` (a boolean mask), texts outside it are not scored and come out False.
     """
-    values = pc.fill_null(texts, "").to_pylist()
+    values = pc.fill_null(texts.cast(pa.string()), "").to_pylist()
     todo = np.flatnonzero(only) if only is not None else np.arange(len(values))
     out = np.zeros(len(values), dtype=bool)
     cores = os.cpu_count() or 1
