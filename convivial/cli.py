@@ -164,14 +164,14 @@ def import_(
     ] = None,
     followers_of: Annotated[
         str | None,
-        typer.Option(help="The profiles follow this team's twitter brand accounts."),
+        typer.Option(help="The profiles follow this team's brand accounts on their platform."),
     ] = None,
 ) -> None:
     """Import files into the workspace; bad rows are kept aside in `rejects`."""
     ws = _workspace(ctx)
     if source not in source_names():
         raise BadInput(f"unknown source {source!r}; known sources: {', '.join(source_names())}")
-    followed = _brand_refs(ws, followers_of, "twitter") if followers_of else ()
+    followed = _brand_accounts(ws, followers_of) if followers_of else ()
     with ws.open_store() as store, _ImportProgress(paths) as progress:
         import_files(
             store,
@@ -187,15 +187,14 @@ def import_(
         )
 
 
-def _brand_refs(ws: Workspace, team: str, platform: str) -> tuple[str, ...]:
-    """The team's brand accounts on `platform`, as convivial.toml names them (id or handle)."""
+def _brand_accounts(ws: Workspace, team: str) -> tuple[str, ...]:
+    """The team's brand accounts as convivial.toml names them (PLATFORM:HANDLE or PLATFORM:ID)."""
     found = next((t for t in ws.config().teams if t.name == team), None)
     if found is None:
         raise BadInput(f"--followers-of {team!r}: no such team in convivial.toml")
-    refs = tuple(b.partition(":")[2] for b in found.brand if b.startswith(f"{platform}:"))
-    if not refs:
-        raise BadInput(f"--followers-of {team!r}: the team has no {platform} brand account")
-    return refs
+    if not found.brand:
+        raise BadInput(f"--followers-of {team!r}: the team has no brand account")
+    return found.brand
 
 
 @app.command()

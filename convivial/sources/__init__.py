@@ -1,6 +1,14 @@
 """Sources: one module per kind of file, behind a registry (see `base`)."""
 
-from convivial.sources import facebook_insights, generic, reddit, twcs, twitter_users, x_archive
+from convivial.sources import (
+    accounts_json,
+    facebook_insights,
+    generic,
+    reddit,
+    twcs,
+    twitter_users,
+    x_archive,
+)
 from convivial.sources.base import (
     Batch,
     Reject,
@@ -17,6 +25,7 @@ __all__ = [
     "Source",
     "SourceError",
     "SourceOptions",
+    "accounts_json",
     "facebook_insights",
     "generic",
     "get_source",

@@ -178,8 +178,8 @@ class SourceOptions:
     team_by: str | None = None
     """A field that makes teams of the data, such as `subreddit`, for sources that offer one."""
     followed: tuple[str, ...] = ()
-    """Accounts (their ids or handles on the source's platform) every imported profile follows:
-    a follower list imported with `--followers-of TEAM`."""
+    """Accounts (PLATFORM:HANDLE or PLATFORM:ID) that every imported profile on the same
+    platform follows: a follower list imported with `--followers-of TEAM`."""
 
 
 class Source(Protocol):

@@ -20,18 +20,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from convivial.sources.base import (
-    ACCOUNT_SCHEMA,
-    FOLLOW_SCHEMA,
-    Batch,
-    Reject,
-    SourceError,
-    SourceOptions,
-    register,
-    table,
-)
+from convivial.sources.base import Batch, Reject, SourceError, SourceOptions, register
+from convivial.sources.profiles import profile_batch
 
-__all__ = ["TwitterUsersSource"]
+__all__ = ["TwitterUsersSource", "twitter_profile"]
 
 BATCH_ROWS = 50_000
 COUNTS = {
@@ -61,31 +53,13 @@ class TwitterUsersSource:
         for line, record, raw in records:
             rows += 1
             try:
-                accounts.append({**_profile(record), "line": line})
+                accounts.append({**twitter_profile(record), "line": line})
             except ValueError as exc:
                 rejects.append(Reject(line, str(exc), raw))
             if len(accounts) + len(rejects) >= BATCH_ROWS:
-                yield self._batch(accounts, rejects, rows)
+                yield profile_batch(accounts, rejects, rows, self.followed)
                 accounts, rejects, rows = [], [], 0
-        yield self._batch(accounts, rejects, rows)
-
-    def _batch(self, accounts: list[dict[str, Any]], rejects: list[Reject], rows: int) -> Batch:
-        columns = {name: [a.get(name) for a in accounts] for name in ACCOUNT_SCHEMA.names}
-        follows = [(a["account_id"], ref, a["line"]) for a in accounts for ref in self.followed]
-        return Batch(
-            accounts=table(ACCOUNT_SCHEMA, columns),
-            follows=table(
-                FOLLOW_SCHEMA,
-                {
-                    "platform": ["twitter"] * len(follows),
-                    "follower_id": [f[0] for f in follows],
-                    "followed_id": [f[1] for f in follows],
-                    "line": [f[2] for f in follows],
-                },
-            ),
-            rejects=rejects,
-            rows=rows,
-        )
+        yield profile_batch(accounts, rejects, rows, self.followed)
 
 
 def _csv(path: Path) -> Iterator[tuple[int, dict[str, Any], str]]:
@@ -111,7 +85,8 @@ def _jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any], str]]:
             yield line, record, text.rstrip("\n")
 
 
-def _profile(record: dict[str, Any]) -> dict[str, Any]:
+def twitter_profile(record: dict[str, Any]) -> dict[str, Any]:
+    """A Twitter v1.1 user object as profile fields; ValueError says what does not read."""
     if "_error" in record:
         raise ValueError(record["_error"])
     account_id = str(record.get("id_str") or record.get("id") or "").strip()
