@@ -50,7 +50,7 @@ def test_targets() -> None:
 @pytest.mark.parametrize(
     ("profile", "doubtful"),
     [
-        ({}, False),
+        ({}, True),  # nothing known
         ({"followers": -5, "following": "lots", "posts": None}, True),
         ({"bio": "x" * 10_000_000, "handle": "", "display_name": None}, True),
         ({"created_at": datetime(2999, 1, 1), "followers": 10}, True),

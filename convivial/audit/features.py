@@ -14,7 +14,8 @@ Features:
 - `handle_digits`: digits ÷ length of the handle; `name_words`: words in the display name;
   `name_is_handle`: 1 when the display name is the handle.
 A count below zero, a creation date after `as_of` or beyond 2100, is treated as missing and the
-profile marked `doubtful`: its score says so rather than guessing.
+profile marked `doubtful`: its score says so rather than guessing. A profile with no field known
+at all (an X archive's follower.js gives ids only) is `doubtful` too.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def features(rows: Sequence[Mapping[str, Any]], as_of: datetime) -> Profiles:
     for i, row in enumerate(rows):
         values, odd = _one(row, as_of)
         matrix[i] = [values.get(name, math.nan) for name in FEATURES]
-        doubtful[i] = odd
+        doubtful[i] = odd or not values
     return Profiles(matrix, doubtful)
 
 
