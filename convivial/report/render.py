@@ -194,7 +194,20 @@ def _audience(report: TeamReport) -> list[Any]:
                 " (`convivial audit` for the details)"
             )
         )
+    if _likely_fakes(report):
+        parts.append(Text(_fakes_line(report)))
     return parts
+
+
+def _fakes_line(report: TeamReport) -> str:
+    names = (f"{f['handle'] or f['account_id']} ({f['score']:.2f})" for f in _likely_fakes(report))
+    return f"Most likely fake: {', '.join(names)}"
+
+
+def _likely_fakes(report: TeamReport) -> list[dict[str, Any]]:
+    """The followers most likely fake, highest score first (the list comes sorted)."""
+    fakes = [f for f in report.lists.get("followers", []) if f["class"] == "fake"]
+    return fakes[:LIKELY_FAKES_SHOWN]
 
 
 def account_name(row: dict[str, Any]) -> str:
@@ -343,11 +356,10 @@ def render_audit(reports: Sequence[TeamReport], console: Console) -> None:
                     format_value(s["organic_engaged_share"], share=True),
                 )
             parts += [Text(""), table]
-        likely = [f for f in report.lists.get("followers", []) if f["class"] == "fake"]
+        likely = _likely_fakes(report)
         if likely:
             names = ", ".join(
-                f"{f['handle'] or f['account_id']} ({f['score']:.2f})"
-                for f in likely[:LIKELY_FAKES_SHOWN]
+                f"{f['handle'] or f['account_id']} ({f['score']:.2f})" for f in likely
             )
             parts += [Text(""), Text(f"Most likely fake: {names}")]
         console.print(Panel(Group(*parts), title=f"[b]{report.team}[/b] audience"))
@@ -425,6 +437,7 @@ def render_html(reports: Sequence[TeamReport]) -> str:
         funnel=_funnel_chart,
         gains_chart=_gains_chart,
         funnel_sentence=funnel_sentence,
+        likely_fakes=_likely_fakes,
         activity=ACTIVITY,
         fmt=format_line,
         duration=format_duration,
