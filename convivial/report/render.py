@@ -356,12 +356,8 @@ def render_audit(reports: Sequence[TeamReport], console: Console) -> None:
                     format_value(s["organic_engaged_share"], share=True),
                 )
             parts += [Text(""), table]
-        likely = _likely_fakes(report)
-        if likely:
-            names = ", ".join(
-                f"{f['handle'] or f['account_id']} ({f['score']:.2f})" for f in likely
-            )
-            parts += [Text(""), Text(f"Most likely fake: {names}")]
+        if _likely_fakes(report):
+            parts += [Text(""), Text(_fakes_line(report))]
         console.print(Panel(Group(*parts), title=f"[b]{report.team}[/b] audience"))
 
 
