@@ -815,7 +815,7 @@ def _organic_follower(
             name,
             bio=rng.choice(RIDER_BIOS + OTHER_BIOS),
             followers=int(rng.paretovariate(1.2) * 30),
-            following=rng.randint(20, 1500),
+            following=rng.randint(20, 300 if not posts else 1500),  # lurkers follow few
             posts=posts,
             created=_joined(rng),
             last_post=last_post,
