@@ -198,6 +198,19 @@ def _brand_accounts(ws: Workspace, team: str) -> tuple[str, ...]:
 
 
 @app.command()
+def export(
+    ctx: typer.Context,
+    parquet: Annotated[Path, typer.Option(help="Folder to write the tables to as Parquet.")],
+) -> None:
+    """Write the workspace's tables as Parquet, events partitioned by platform and month."""
+    ws = _workspace(ctx)
+    with ws.open_store() as store:
+        written = store.export_parquet(parquet)
+    for table, rows in written.items():
+        out.print(f"{parquet / table}: {rows:,} rows")
+
+
+@app.command()
 def teams(ctx: typer.Context) -> None:
     """List the teams and how many brand and staff accounts each has."""
     with _workspace(ctx).open_store() as store:

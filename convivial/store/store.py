@@ -297,6 +297,30 @@ class Store:
             self._con.execute("ROLLBACK")
             raise
 
+    # -- export -----------------------------------------------------------------------------
+
+    def export_parquet(self, directory: Path) -> dict[str, int]:
+        """Every table as Parquet under `directory`, one folder per table; the event tables
+        partitioned by platform and month (`platform=twitter/month=2017-10/`, `month=unknown`
+        where a follow has no time). Returns the rows written per table."""
+        directory.mkdir(parents=True, exist_ok=True)
+        written = {}
+        for table, time_column in _EXPORTS.items():
+            target = directory / table
+            if time_column is None:
+                query = f"SELECT * FROM {table}"
+                options = "FORMAT parquet, OVERWRITE_OR_IGNORE"
+                target.mkdir(exist_ok=True)
+                target = target / "data.parquet"
+            else:
+                month = f"coalesce(strftime({time_column}, '%Y-%m'), 'unknown')"
+                query = f"SELECT *, {month} AS month FROM {table}"
+                options = "FORMAT parquet, PARTITION_BY (platform, month), OVERWRITE_OR_IGNORE"
+            self._con.execute(f"COPY ({query}) TO '{_quoted(target)}' ({options})")
+            count = self._con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+            written[table] = int(count)
+        return written
+
     # -- readers ----------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
@@ -323,6 +347,26 @@ _IMPORT_COLUMNS = (
     "import_id, source, source_version, file, sha256, finished_at, rows_read, accounts_added,"
     " messages_added, interactions_added, follows_added, rejects, insights_added"
 )
+
+
+_EXPORTS: dict[str, str | None] = {
+    "messages": "created_at",
+    "interactions": "created_at",
+    "follows": "followed_at",
+    "accounts": None,
+    "teams": None,
+    "team_accounts": None,
+    "message_labels": None,
+    "message_team": None,
+    "post_insights": None,
+    "imports": None,
+}
+"""The tables `export_parquet` writes, and the time that partitions each event table by month.
+Rejects (the raw text of unreadable rows) stay in the workspace."""
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 def _now() -> datetime:
