@@ -198,6 +198,22 @@ def _brand_accounts(ws: Workspace, team: str) -> tuple[str, ...]:
 
 
 @app.command()
+def forget(
+    ctx: typer.Context,
+    account: Annotated[str, typer.Argument(help="PLATFORM:HANDLE (or PLATFORM:ID) to erase.")],
+) -> None:
+    """Erase a person's account everywhere in the workspace, for good."""
+    ref = parse_account(account)
+    platform, _, handle = ref.partition(":")
+    ws = _workspace(ctx)
+    with ws.open_store() as store:
+        gone = store.forget(platform, handle)
+    held = ", ".join(f"{n:,} {table}" for table, n in gone.items() if n)
+    out.print(f"Erased {ref}: {held or 'nothing was held'}.")
+    out.print("The workspace keeps only that an erasure happened, so no import brings it back.")
+
+
+@app.command()
 def export(
     ctx: typer.Context,
     parquet: Annotated[Path, typer.Option(help="Folder to write the tables to as Parquet.")],

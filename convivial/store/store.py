@@ -15,7 +15,7 @@ import duckdb
 import ibis
 import pyarrow as pa
 
-from convivial.store.writer import ImportWriter
+from convivial.store.writer import ImportWriter, purge_erased
 
 __all__ = ["MIGRATIONS", "ImportRecord", "Store", "TeamAccounts"]
 
@@ -296,6 +296,50 @@ class Store:
         except BaseException:
             self._con.execute("ROLLBACK")
             raise
+
+    # -- erasure ----------------------------------------------------------------------------
+
+    def forget(self, platform: str, ref: str) -> dict[str, int]:
+        """Erase the account `platform:ref` (its id or handle) everywhere: its profile, its
+        messages with their labels and team, every interaction and follow it takes part in, and
+        the rejected rows that name it; record that an erasure happened (keyed hashes of its key
+        and handle, not the data), so that no later import brings it back. One transaction.
+        Returns how many rows of each kind went."""
+        con = self._con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            found = con.execute(
+                "SELECT account_key, account_id, handle FROM accounts"
+                " WHERE platform = ? AND (account_id = ? OR lower(handle) = lower(?))",
+                [platform, ref, ref],
+            ).fetchall()
+            names = {ref.lower(), *(str(r[1]).lower() for r in found)}
+            names |= {str(r[2]).lower() for r in found if r[2]}
+            identities = {f"{platform}:{n}" for n in names} | {f"{platform}:@{n}" for n in names}
+            identities |= {str(r[0]) for r in found}
+            for identity in sorted(identities):
+                con.execute(
+                    "INSERT INTO erasures SELECT sha256(secret || ?), ? FROM workspace_secret"
+                    " ON CONFLICT DO NOTHING",
+                    [identity, _now()],
+                )
+            gone = self._purge_erased(None)
+            patterns = [f"%{n}%" for n in names]
+            gone["rejects"] = int(
+                con.execute(
+                    "DELETE FROM rejects WHERE " + " OR ".join(["raw ILIKE ?"] * len(patterns)),
+                    patterns,
+                ).fetchall()[0][0]
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return gone
+
+    def _purge_erased(self, import_id: int | None) -> dict[str, int]:
+        """Delete what belongs to erased accounts (of one import, or everywhere)."""
+        return purge_erased(self._con, import_id)
 
     # -- export -----------------------------------------------------------------------------
 

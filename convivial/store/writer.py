@@ -29,7 +29,7 @@ from convivial.sources.base import (
     Reject,
 )
 
-__all__ = ["MENTION_PATTERN", "ImportWriter"]
+__all__ = ["MENTION_PATTERN", "ImportWriter", "purge_erased"]
 
 MENTION_PATTERN = r"(?:^|[^\w@/.])@(\w+(?:\.\w+)*(?:@\w+(?:[.-]\w+)*)?)"
 """An @handle in text: Twitter and Instagram handles, Bluesky domains, Mastodon user@server."""
@@ -121,6 +121,7 @@ class ImportWriter:
         self._run(_INSERT_MESSAGES)
         for statement in (*_MERGE, *_DERIVE):
             self._run(statement)
+        purge_erased(self._con, self.import_id)
         after = self._counts()
         self.added = {name: after[name] - self._before[name] for name in after}
         self._con.execute(
@@ -407,3 +408,47 @@ _DERIVE = [
     """,
 ]
 """Deriving threads and interactions (see the module docstring)."""
+
+
+def purge_erased(con: duckdb.DuckDBPyConnection, import_id: int | None) -> dict[str, int]:
+    """Delete the accounts that `erasures` names (by key or by handle) and every message,
+    label, team assignment, interaction and follow they take part in: those of one import, or
+    all of them. Returns the rows deleted per table."""
+    if not con.execute("SELECT count(*) FROM erasures").fetchall()[0][0]:
+        return {}
+    erased = "(SELECT key_hash FROM erasures)"
+    salt = "(SELECT secret FROM workspace_secret)"
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE gone AS SELECT account_key FROM accounts"
+        f" WHERE sha256({salt} || account_key) IN {erased}"
+        f" OR (handle IS NOT NULL AND sha256({salt} || platform || ':@' || lower(handle))"
+        f" IN {erased})"
+        f" UNION SELECT DISTINCT author_key FROM messages WHERE sha256({salt} || author_key)"
+        f" IN {erased}"
+    )
+    only = "" if import_id is None else f" AND import_id = {int(import_id)}"
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE gone_messages AS SELECT message_key FROM messages"
+        f" WHERE author_key IN (SELECT account_key FROM gone){only}"
+    )
+    statements = {
+        "message_labels": "DELETE FROM message_labels"
+        " WHERE message_key IN (SELECT message_key FROM gone_messages)",
+        "message_team": "DELETE FROM message_team"
+        " WHERE message_key IN (SELECT message_key FROM gone_messages)",
+        "messages": "DELETE FROM messages"
+        " WHERE message_key IN (SELECT message_key FROM gone_messages)",
+        "interactions": "DELETE FROM interactions WHERE (actor_key IN (SELECT account_key FROM"
+        " gone) OR target_key IN (SELECT account_key FROM gone) OR message_key IN"
+        f" (SELECT message_key FROM gone_messages)){only}",
+        "follows": "DELETE FROM follows WHERE (follower_key IN (SELECT account_key FROM gone)"
+        f" OR followed_key IN (SELECT account_key FROM gone)){only}",
+        "accounts": "DELETE FROM accounts"
+        f" WHERE account_key IN (SELECT account_key FROM gone){only}",
+    }
+    out = {}
+    for table, statement in statements.items():
+        out[table] = int(con.execute(statement).fetchall()[0][0])
+    con.execute("DROP TABLE gone")
+    con.execute("DROP TABLE gone_messages")
+    return out

@@ -1,0 +1,85 @@
+"""`convivial forget`: a person erased everywhere, and kept out of later imports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from conftest import CliRun, count
+
+from convivial.workspace import Workspace
+
+PERSON = "twitter:115712"
+
+
+def _held(root: Path) -> dict[str, int]:
+    key = PERSON
+    with Workspace(root).open_store(read_only=True) as store:
+        return {
+            "accounts": count(store, "SELECT count(*) FROM accounts WHERE account_key = ?", key),
+            "messages": count(store, "SELECT count(*) FROM messages WHERE author_key = ?", key),
+            "interactions": count(
+                store,
+                "SELECT count(*) FROM interactions WHERE actor_key = ? OR target_key = ?",
+                key,
+                key,
+            ),
+            "labels": count(
+                store,
+                "SELECT count(*) FROM message_labels l JOIN messages m USING (message_key)"
+                " WHERE m.author_key = ?",
+                key,
+            ),
+            "erasures": count(store, "SELECT count(*) FROM erasures"),
+            "all messages": count(store, "SELECT count(*) FROM messages"),
+        }
+
+
+def test_a_person_is_erased_and_stays_erased(tmp_path: Path, cli: CliRun, twcs_head: Path) -> None:
+    root = tmp_path / "ws"
+    assert cli("-w", root, "init")[0] == 0
+    assert cli("-w", root, "import", "twcs", twcs_head)[0] == 0
+    before = _held(root)
+    assert before["messages"] > 0 and before["interactions"] > 0 and before["erasures"] == 0
+    code, out, err = cli("-w", root, "forget", PERSON)
+    assert code == 0, err
+    assert f"Erased {PERSON}:" in out and f"{before['messages']:,} messages" in out
+    after = _held(root)
+    assert [after[k] for k in ("accounts", "messages", "interactions", "labels")] == [0, 0, 0, 0]
+    assert after["all messages"] == before["all messages"] - before["messages"]
+    with Workspace(root).open_store(read_only=True) as store:
+        stored = store.arrow("SELECT * FROM erasures").to_pylist()
+    assert all("115712" not in str(v) for row in stored for v in row.values())
+    # a changed copy of the old file (so read again, not skipped as already imported) brings
+    # back none of the erased person's tweets, profile or interactions
+    text = twcs_head.read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows[1][4] = rows[1][4] + " (edited)"
+    copy = tmp_path / "again.csv"
+    with copy.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    assert cli("-w", root, "import", "twcs", copy)[0] == 0
+    again = _held(root)
+    assert [again[k] for k in ("accounts", "messages", "interactions")] == [0, 0, 0]
+    assert again["all messages"] == after["all messages"]
+    assert cli("-w", root, "report", "--format", "json")[0] == 0
+
+
+def test_forgetting_someone_never_seen_keeps_them_out(tmp_path: Path, cli: CliRun) -> None:
+    root = tmp_path / "ws"
+    assert cli("-w", root, "init")[0] == 0
+    code, out, _ = cli("-w", root, "forget", "mastodon:ghost")
+    assert code == 0 and "nothing was held" in out
+    data = tmp_path / "m.csv"
+    data.write_text(
+        "platform,message_id,author_id,created_at,text\n"
+        "mastodon,1,ghost,2026-01-01T10:00:00Z,hello\n"
+        "mastodon,2,ann,2026-01-01T11:00:00Z,@ghost hi\n",
+        encoding="utf-8",
+    )
+    assert cli("-w", root, "import", "csv", data)[0] == 0
+    with Workspace(root).open_store(read_only=True) as store:
+        assert count(store, "SELECT count(*) FROM accounts WHERE handle = 'ghost'") == 0
+        assert count(store, "SELECT count(*) FROM messages") == 1
+        assert count(store, "SELECT count(*) FROM interactions") == 0
