@@ -346,3 +346,12 @@ def test_the_owner_joins_a_configured_team_and_stays(tmp_path: Path) -> None:
         assert store.teams() == [("My Shop", "config", 2, 0)]
         hosts = store.arrow("SELECT account_key FROM host_accounts ORDER BY 1").to_pylist()
         assert hosts == [{"account_key": OWNER}]
+
+
+def test_texts_are_stored_as_written(imported: Store) -> None:
+    """The archive keeps Twitter's escaping of &, < and >; the store keeps what was typed."""
+    raw = (ARCHIVE / "tweets.js").read_text(encoding="utf-8")
+    assert raw.count("&amp;") > 10
+    rows = imported.arrow("SELECT text FROM messages WHERE text LIKE '%&%'").column("text")
+    texts = rows.to_pylist()
+    assert texts and not any("&amp;" in t or "&lt;" in t or "&gt;" in t for t in texts)

@@ -16,7 +16,16 @@ import pyarrow.compute as pc
 
 from convivial.sources.base import Reject
 
-__all__ = ["Checked", "blank_to_null", "to_bool", "to_int", "to_iso_time", "to_time"]
+__all__ = [
+    "TWITTER_ENTITIES",
+    "Checked",
+    "blank_to_null",
+    "to_bool",
+    "to_int",
+    "to_iso_time",
+    "to_time",
+    "twitter_text",
+]
 
 _ISO = (
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?"
@@ -38,6 +47,18 @@ def _present(values: pa.Array) -> np.ndarray:
 
 def _mask(values: pa.Array) -> np.ndarray:
     return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+TWITTER_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
+"""What Twitter escapes in a tweet's text (its API and its archives alike), `&amp;` last so that
+`&amp;lt;` reads as the `&lt;` someone typed."""
+
+
+def twitter_text(values: pa.Array) -> pa.Array:
+    """Tweet texts as people wrote them: Twitter's `&amp;`, `&lt;` and `&gt;` undone."""
+    for entity, character in TWITTER_ENTITIES:
+        values = pc.replace_substring(values, entity, character)
+    return values
 
 
 def blank_to_null(values: pa.Array) -> pa.Array:

@@ -26,7 +26,7 @@ from convivial.sources.base import (
     register,
     table,
 )
-from convivial.sources.columns import Checked, to_bool, to_int, to_time
+from convivial.sources.columns import Checked, to_bool, to_int, to_time, twitter_text
 from convivial.sources.csvscan import CsvScan
 
 __all__ = ["TwcsSource"]
@@ -112,7 +112,7 @@ def _convert(raw: pa.RecordBatch, lines: np.ndarray, index: dict[str, str], scan
             "author_id": author,
             "author_handle": author,
             "created_at": created,
-            "text": col["text"],
+            "text": twitter_text(col["text"]),
             "parent_id": pc.cast(parent, pa.string()),
             "kind": pc.if_else(pc.is_valid(parent), "reply", "post"),
             "line": pa.array(lines),

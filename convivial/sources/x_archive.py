@@ -70,6 +70,7 @@ from convivial.sources.base import (
     records_table,
     register,
 )
+from convivial.sources.columns import TWITTER_ENTITIES
 
 __all__ = ["XArchiveSource"]
 
@@ -262,6 +263,15 @@ def _is_id(value: object) -> TypeGuard[str]:
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _unescape(text: str | None) -> str | None:
+    """A tweet's text as written: Twitter's `&amp;`, `&lt;` and `&gt;` undone."""
+    if text is None:
+        return None
+    for entity, character in TWITTER_ENTITIES:
+        text = text.replace(entity, character)
+    return text
 
 
 def _count(value: object) -> int | None:
@@ -542,7 +552,7 @@ class _Reader:
             chunk.reject(entry, checked, text)
             return
         tweet, tweet_id, created = checked
-        body = _text(tweet.get("full_text"))
+        body = _unescape(_text(tweet.get("full_text")))
         mentions = [
             (m.get("id_str"), handle.lower())
             for m in _mentions(tweet)
