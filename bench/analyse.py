@@ -12,7 +12,10 @@ Then, on each, in the same run and each in a fresh process (wall time, peak resi
 Prints the all-teams time and peak against the targets (<= 60 s, <= 4 GiB), convivial's one-team
 time against the baseline's (target: baseline >= 10x slower), and whether the baseline's numbers
 equal convivial's (counts exactly, ratios within 1e-9), listing any that differ.
+Last, unless --skip-repetition, bench/repetition.py: near-duplicate detection on 200,000 host
+posts against exact all-pairs Jaccard on a 5,000-post sample.
 Usage: python bench/analyse.py [--copies 560] [--scale 3000000] [--skip-demo] [--rebuild]
+       [--skip-repetition]
 """
 
 from __future__ import annotations
@@ -191,6 +194,7 @@ def main() -> None:
     )
     parser.add_argument("--skip-demo", action="store_true", help="only the TWCS workspace")
     parser.add_argument("--rebuild", action="store_true", help="rebuild reused workspaces")
+    parser.add_argument("--skip-repetition", action="store_true", help="no repetition benchmark")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     workspaces = [(f"twcs_x{args.copies}", twcs_workspace(args.copies, args.rebuild))]
@@ -198,6 +202,10 @@ def main() -> None:
         workspaces.append((f"demo_{args.scale}", demo_workspace(args.scale, args.rebuild)))
     for name, ws in workspaces:
         analyse(name, ws)
+    if not args.skip_repetition:
+        print("\n== repetition", flush=True)
+        repetition = ROOT / "bench" / "repetition.py"
+        subprocess.run([sys.executable, str(repetition), "--copies", str(args.copies)], check=True)
 
 
 if __name__ == "__main__":
