@@ -32,7 +32,6 @@ __all__ = ["MIN_SPIKE", "AudienceResult", "audience_metrics"]
 MIN_SPIKE = 20
 LATER = timedelta(days=7)
 MAD_FACTOR = 5.0
-LIKELY_FAKE_SHOWN = 20
 
 
 @dataclass

@@ -14,7 +14,7 @@ import re
 import zlib
 from collections.abc import Sequence
 
-__all__ = ["NUM_PERM", "SHINGLE", "THRESHOLD", "earlier_duplicates", "jaccard", "shingles"]
+__all__ = ["BANDS", "NUM_PERM", "SHINGLE", "THRESHOLD", "earlier_duplicates", "jaccard", "shingles"]
 
 SHINGLE = 5
 THRESHOLD = 0.8
