@@ -5,8 +5,9 @@
   a reply to a message that is not the team's own, or a share or quote of one (a member's, or
   one not in the data), is give; anything else (the team's own posts, replies in its own
   threads) is other.
-- `give_ask_ratio` = gives ÷ max(asks, 1); `gives_before_ask` = the median, over asks, of the
-  gives in the 14 days before each; `lonely_asks` lists the asks with none.
+- `give_ask_ratio` = gives ÷ max(asks, 1); `gives_before_ask` = the median, over the window's
+  asks, of the gives in the 14 days before each (reaching before the window's start for its
+  first asks); `lonely_asks` lists the asks with none.
 - `repetition_share`: host top-level posts that nearly duplicate an earlier host post of the
   window (`text.duplicates`: MinHash over word 5-shingles, estimated Jaccard ≥ 0.8) ÷ host
   top-level posts; `repeated` lists each group of near-duplicates. Replies are exempt.
@@ -26,13 +27,14 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import ibis
 import numpy as np
 
 from convivial.metrics.scope import Scope
+from convivial.metrics.window import Window
 from convivial.text.duplicates import earlier_duplicates
 
 __all__ = ["BEFORE_ASK", "BehaviourResult", "behaviour_metrics", "host_classes"]
@@ -60,8 +62,10 @@ def behaviour_metrics(scope: Scope) -> dict[str, BehaviourResult]:
     """Per team: the behaviour keys and lists."""
     out = {team: BehaviourResult() for team in scope.teams}
     classes = host_classes(scope)
+    w = scope.window
+    before = host_classes(scope, Window(w.start - BEFORE_ASK, w.end))  # gives before early asks
     rows = _rows(
-        classes.select("team", "message_key", "created_at", "behaviour", "platform").order_by(
+        before.select("team", "message_key", "created_at", "behaviour", "platform").order_by(
             "created_at"
         )
     )
@@ -70,7 +74,7 @@ def behaviour_metrics(scope: Scope) -> dict[str, BehaviourResult]:
         by_team[r["team"]].append(r)
     texts = _texts(scope, [r["message_key"] for r in rows if r["behaviour"] == "ask"])
     for team, result in out.items():
-        _give_and_ask(by_team.get(team, []), texts, result)
+        _give_and_ask(by_team.get(team, []), texts, result, w.start)
     for team, listed in _top_level_posts(scope).items():
         _repetition(listed, out[team])
     engaged = _engagement(scope, classes)
@@ -82,12 +86,12 @@ def behaviour_metrics(scope: Scope) -> dict[str, BehaviourResult]:
     return out
 
 
-def host_classes(scope: Scope) -> Any:
-    """The window's host messages (the scope's columns) with their `behaviour`: give, ask or
-    other."""
+def host_classes(scope: Scope, window: Window | None = None) -> Any:
+    """The host messages of the window (or of `window`), the scope's columns, with their
+    `behaviour`: give, ask or other."""
     m = scope.messages
     parents = m.select(p_team="team", p_key="message_key", p_host="author_is_host")
-    host = scope.within(m).filter(m.author_is_host)
+    host = scope.within(m, window=window).filter(m.author_is_host)
     joined = host.left_join(
         parents, (host.parent_key == parents.p_key) & (host.team == parents.p_team)
     )
@@ -103,14 +107,19 @@ def host_classes(scope: Scope) -> Any:
 
 
 def _give_and_ask(
-    rows: list[dict[str, Any]], texts: dict[str, str], result: BehaviourResult
+    rows: list[dict[str, Any]], texts: dict[str, str], result: BehaviourResult, start: datetime
 ) -> None:
+    """The window's gives and asks (`rows` reach 14 days further back, for the gives that came
+    before the window's first asks)."""
+    give_times = np.array(
+        [r["created_at"] for r in rows if r["behaviour"] == "give"], dtype="datetime64[us]"
+    )
+    rows = [r for r in rows if r["created_at"] >= start]
     gives = [r["created_at"] for r in rows if r["behaviour"] == "give"]
     asks = [r for r in rows if r["behaviour"] == "ask"]
     result.values["host_gives"] = len(gives)
     result.values["host_asks"] = len(asks)
     result.values["give_ask_ratio"] = len(gives) / max(len(asks), 1)
-    give_times = np.array(gives, dtype="datetime64[us]")
     before = []
     for a in asks:
         at = np.datetime64(a["created_at"], "us")

@@ -43,6 +43,7 @@ __all__ = [
 
 RESPONDERS_SHOWN = 10
 REPEATS_SHOWN = 3
+LONELY_ASKS_SHOWN = 3
 
 _ASKER_STYLE = {"core": "bold green", "newcomer": "cyan", "member": "dim"}
 
@@ -130,6 +131,14 @@ def _responders(report: TeamReport) -> list[Any]:
 
 def _behaviour_lists(report: TeamReport) -> list[Any]:
     parts: list[Any] = []
+    for ask in report.lists.get("lonely_asks", [])[:LONELY_ASKS_SHOWN]:
+        when = f"{ask['created_at']:%d %b}, {ask['platform']}"
+        parts.append(
+            Text.assemble(
+                (f"Asked with nothing given before ({when}): ", "bold"),
+                (" ".join(ask["text"].split()), "italic"),
+            )
+        )
     for group in report.lists.get("repeated", [])[:REPEATS_SHOWN]:
         first = " ".join(group["texts"][0].split())
         parts.append(
