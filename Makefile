@@ -27,6 +27,8 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python bench/import_twcs.py
 	$(BIN)/python bench/analyse.py
+	$(BIN)/python bench/service.py
+	$(BIN)/python bench/audit.py
 
 lock:
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
