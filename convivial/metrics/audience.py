@@ -92,14 +92,15 @@ def _team(
 ) -> None:
     audit = classify(followers, scope.window.end)
     n = len(followers)
+    engaged_count = sum(r["follower_key"] in engaged for r in followers)
     fake = audit.classes.count("fake")
     dormant = audit.classes.count("dormant")
     result.values.update(
         {
             "fake_share": fake / n if n else None,
             "dormant_share": dormant / n if n else None,
-            "reachable_followers": n - fake - dormant,
-            "engaged_followers": sum(r["follower_key"] in engaged for r in followers),
+            "reachable_followers": n - fake - dormant if n else None,
+            "engaged_followers": engaged_count if n else None,
         }
     )
     result.followers = [

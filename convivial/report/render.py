@@ -337,6 +337,9 @@ def render_audit(reports: Sequence[TeamReport], console: Console) -> None:
     for report in reports:
         m = report.metrics
         parts: list[Any] = [Text(funnel_sentence(m), style="bold")]
+        if not m.get("followers"):
+            console.print(Panel(Group(*parts), title=f"[b]{report.team}[/b] audience"))
+            continue
         steps = [
             ("followers", m.get("followers")),
             ("reachable", m.get("reachable_followers")),
