@@ -53,10 +53,11 @@ def test_objects_of_no_known_kind_are_kept_aside(tmp_path: Path, cli: CliRun) ->
     odd = tmp_path / "odd.jsonl"
     odd.write_text(
         '{"acct": "ann", "followers_count": 3}\n{"name": "who?"}\n'
-        '{"did": "did:plc:x", "handle": "bo.bsky.social", "followersCount": "many"}\n',
+        '{"did": "did:plc:x", "handle": "bo.bsky.social", "followersCount": "many"}\n'
+        "{not json\n",
         encoding="utf-8",
     )
     code, _, err = cli("-w", root, "import", "accounts-json", odd)
     assert code == 0
-    assert "2 bad rows" in err and "line 2: no acct, did or screen_name" in err
+    assert "3 bad rows" in err and "line 2: no acct, did or screen_name" in err
     assert "followersCount is 'many'" in err

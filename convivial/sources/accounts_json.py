@@ -17,6 +17,7 @@ An object of none of these kinds is rejected with its place in the file.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ from convivial.sources.twitter_users import twitter_profile
 __all__ = ["AccountsJsonSource"]
 
 LISTS = ("accounts", "followers", "follows", "users")
+BATCH_ROWS = 50_000
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -52,25 +54,40 @@ class AccountsJsonSource:
                 accounts.append({**_profile(obj), "line": line})
             except ValueError as exc:
                 rejects.append(Reject(line, str(exc), json.dumps(obj)[:10_000]))
+            if len(accounts) + len(rejects) >= BATCH_ROWS:
+                yield profile_batch(accounts, rejects, len(accounts) + len(rejects), self.followed)
+                accounts, rejects = [], []
         yield profile_batch(accounts, rejects, len(accounts) + len(rejects), self.followed)
 
 
 def _objects(path: Path) -> Iterator[tuple[int, Any]]:
-    """Every account object of the file, with the line it starts on (1 for a JSON document)."""
-    text = path.read_text(encoding="utf-8")
-    try:
-        documents = [(1, json.loads(text))]
-    except json.JSONDecodeError:
-        documents = []
-        for line, row in enumerate(text.splitlines(), start=1):
-            if row.strip():
-                try:
-                    documents.append((line, json.loads(row)))
-                except json.JSONDecodeError as exc:
-                    raise SourceError(f"{path}:{line}: not JSON ({exc.msg})") from None
-    for line, document in documents:
-        for obj in _accounts(document):
-            yield line, obj
+    """Every account object of the file, with the line it starts on. JSON Lines (a first line
+    that is a whole JSON value) is read a line at a time; a JSON document (an API response)
+    whole."""
+    with path.open(encoding="utf-8") as f:
+        first = f.readline()
+        try:
+            json.loads(first)
+            lines = True
+        except json.JSONDecodeError:
+            lines = False
+        if not lines:
+            try:
+                document = json.loads(first + f.read())
+            except json.JSONDecodeError as exc:
+                raise SourceError(f"{path}:{exc.lineno}: not JSON ({exc.msg})") from None
+            yield from ((1, obj) for obj in _accounts(document))
+            return
+        for line, row in enumerate(itertools.chain([first], f), start=1):
+            if not row.strip():
+                continue
+            try:
+                document = json.loads(row)
+            except json.JSONDecodeError as exc:
+                yield line, {"_error": f"not JSON ({exc.msg})"}
+                continue
+            for obj in _accounts(document):
+                yield line, obj
 
 
 def _accounts(document: Any) -> Iterator[Any]:
@@ -91,6 +108,8 @@ def _accounts(document: Any) -> Iterator[Any]:
 def _profile(obj: Any) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise ValueError("not an account object")
+    if "_error" in obj:
+        raise ValueError(str(obj["_error"]))
     if "acct" in obj:
         return _mastodon(obj)
     if "did" in obj:
