@@ -8,6 +8,7 @@ import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import SHARED, CliRun
 
@@ -20,6 +21,7 @@ from convivial.audit.datasets import (
     read_cresci,
     read_instagram,
 )
+from convivial.audit.features import FEATURES, features
 from convivial.audit.model import classify
 
 DATA = SHARED / "fake_followers"
@@ -86,3 +88,14 @@ def test_the_demo_spikes_are_found_and_engage_less(tmp_path: Path, cli: CliRun) 
     assert all({"account_id", "class", "score"} <= set(f) for f in followers)
     code, out, _ = cli("-w", root, "audit")
     assert code == 0 and "Follower spikes" in out and "Most likely fake" in out
+
+
+def test_what_a_platform_never_shows_is_missing_not_zero() -> None:
+    as_of = datetime(2026, 1, 1)
+    bluesky = features([{"platform": "bluesky", "followers": 10, "listed": 5}], as_of).matrix[0]
+    assert np.isnan(bluesky[FEATURES.index("log_listed")])  # Bluesky shows no lists
+    assert np.isnan(bluesky[FEATURES.index("has_url")])  # nor a profile URL
+    profiled = features([{"platform": "twitter", "followers": 3, "bio": None}], as_of).matrix[0]
+    assert profiled[FEATURES.index("bio_length")] == 0  # a profile read with no bio: empty
+    named = features([{"platform": "twitter", "handle": "ann", "bio": None}], as_of).matrix[0]
+    assert np.isnan(named[FEATURES.index("bio_length")])  # only a name in someone's data

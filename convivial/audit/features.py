@@ -46,6 +46,28 @@ FEATURES = (
     "name_is_handle",
 )
 MAX_BIO = 10_000
+ALL_FIELDS = frozenset(
+    {"followers", "following", "posts", "listed", "bio", "profile_url", "default_avatar"}
+    | {"created_at"}
+)
+PLATFORM_FIELDS = {
+    "twitter": ALL_FIELDS,
+    "mastodon": ALL_FIELDS - {"listed"},
+    "bluesky": ALL_FIELDS - {"listed", "profile_url"},
+    "instagram": ALL_FIELDS - {"listed", "created_at"},
+}
+"""The profile fields each platform shows. A field a platform does not show is missing for its
+accounts whatever a source filled in; other platforms use whatever their profiles give."""
+FIELD_FEATURES = {
+    "followers": ("log_followers", "follow_ratio"),
+    "following": ("log_following", "follow_ratio"),
+    "posts": ("log_posts", "posts_per_day"),
+    "listed": ("log_listed",),
+    "bio": ("bio_length",),
+    "profile_url": ("has_url",),
+    "default_avatar": ("default_avatar",),
+    "created_at": ("age_days", "posts_per_day"),
+}
 LATEST = datetime(2100, 1, 1)
 
 
@@ -58,8 +80,9 @@ class Profiles:
 
 
 def features(rows: Sequence[Mapping[str, Any]], as_of: datetime) -> Profiles:
-    """Features of each profile. Keys read (all optional): handle, display_name, followers,
-    following, posts, listed, bio (or bio_length), profile_url (or has_url), default_avatar,
+    """Features of each profile. Keys read (all optional): platform, handle, display_name,
+    followers, following, posts, listed, bio (or bio_length), profile_url (or has_url),
+    default_avatar,
     created_at, handle_digits and name_words (when only those are known of the names), and
     as_of (when profiles were read at different moments)."""
     matrix = np.full((len(rows), len(FEATURES)), np.nan)
@@ -95,18 +118,29 @@ def _one(row: Mapping[str, Any], as_of: datetime) -> tuple[dict[str, float], boo
             out["age_days"] = age
             if counts["posts"] is not None:
                 out["posts_per_day"] = counts["posts"] / max(age, 1.0)
+    # With a profile read (any count known), an empty bio or URL is an empty one; without, the
+    # account is only a name in someone's data, and they are not known.
+    profiled = any(v is not None for v in counts.values())
+    shown = PLATFORM_FIELDS.get(str(row.get("platform") or ""), ALL_FIELDS)
     bio: Any = row.get("bio")
     if isinstance(bio, str):
         out["bio_length"] = float(min(len(bio), MAX_BIO))
         odd = odd or len(bio) > MAX_BIO
     elif row.get("bio_length") is not None:
         out["bio_length"] = float(min(max(_count(row["bio_length"]) or 0, 0), MAX_BIO))
-    if "profile_url" in row:
+    elif profiled and "bio" in shown:
+        out["bio_length"] = 0.0
+    if row.get("profile_url") is not None:
         out["has_url"] = float(bool(row["profile_url"]))
     elif row.get("has_url") is not None:
         out["has_url"] = float(bool(row["has_url"]))
+    elif profiled and "profile_url" in shown:
+        out["has_url"] = 0.0
     if row.get("default_avatar") is not None:
         out["default_avatar"] = float(bool(row["default_avatar"]))
+    for field in ALL_FIELDS - shown:  # what the platform never shows is not known
+        for name in FIELD_FEATURES[field]:
+            out.pop(name, None)
     handle: Any = row.get("handle")
     display: Any = row.get("display_name")
     if isinstance(handle, str) and handle:

@@ -53,6 +53,7 @@ def audience_metrics(scope: Scope) -> dict[str, AudienceResult]:
         "follower_key",
         "followed_at",
         a.account_id,
+        a.platform,
         a.handle,
         a.display_name,
         a.followers,
