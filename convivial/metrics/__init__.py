@@ -123,6 +123,7 @@ def _team_report(
             "cadence": behaviour.cadence,
             "channel_fit": behaviour.channel_fit,
             "post_types": behaviour.post_types,
+            "best_post_type": [behaviour.best_post_type] if behaviour.best_post_type else [],
             "insights_by_type": insights.get("by_type", []),
             "insights_by_paid": insights.get("by_paid", []),
             "followers": audience.followers,
@@ -139,8 +140,12 @@ def _team_report(
 
 
 def _lead(insights: dict[str, Any]) -> dict[str, Any]:
-    """The Insights' attention lead as report keys, when the team has Insights."""
+    """The Insights' attention lead and paid-vs-organic ratios as report keys, where known."""
+    out: dict[str, Any] = {}
     lead = insights.get("attention_lead")
-    if not lead:
-        return {}
-    return {"attention_lead_type": lead["post_type"], "attention_lead_ratio": lead["ratio"]}
+    if lead:
+        out.update(attention_lead_type=lead["post_type"], attention_lead_ratio=lead["ratio"])
+    paid = insights.get("paid_vs_organic")
+    if paid:
+        out.update(paid_reach_ratio=paid["reach_ratio"], paid_engaged_ratio=paid["engaged_ratio"])
+    return out

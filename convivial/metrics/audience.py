@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from convivial.audit.model import classify
-from convivial.metrics.scope import Scope
+from convivial.metrics.scope import Scope, table_rows
 
 __all__ = ["MIN_SPIKE", "AudienceResult", "audience_metrics"]
 
@@ -66,7 +66,7 @@ def audience_metrics(scope: Scope) -> dict[str, AudienceResult]:
         a.created_at,
         a.last_post_at,
     )
-    rows: list[dict[str, Any]] = profiles.to_pyarrow().to_pylist()
+    rows = table_rows(profiles)
     firsts: dict[tuple[str, str], dict[str, Any]] = {}
     for r in rows:  # a follower of several host accounts counts once, from its first follow
         key = (r["team"], r["follower_key"])
@@ -171,7 +171,7 @@ def _spikes(result: AudienceResult, acting: dict[tuple[str, str], Any], team: st
 def _engaged(scope: Scope) -> dict[str, set[str]]:
     i = scope.within(scope.interactions)
     i = i.filter(i.kind != "follow")
-    rows = i.select("team", "actor_key").distinct().to_pyarrow().to_pylist()
+    rows = table_rows(i.select("team", "actor_key").distinct())
     out: dict[str, set[str]] = defaultdict(set)
     for r in rows:
         out[r["team"]].add(r["actor_key"])
@@ -182,12 +182,7 @@ def _acted_after_following(scope: Scope) -> dict[tuple[str, str], Any]:
     """(team, account) → the time of its latest interaction (a follow is none), at any time."""
     i = scope.interactions
     i = i.filter(i.kind != "follow")
-    rows = (
-        i.group_by(["team", "actor_key"])
-        .aggregate(last=i.created_at.max())
-        .to_pyarrow()
-        .to_pylist()
-    )
+    rows = table_rows(i.group_by(["team", "actor_key"]).aggregate(last=i.created_at.max()))
     return {(r["team"], r["actor_key"]): r["last"] for r in rows}
 
 

@@ -19,7 +19,8 @@
   messages; flagged `over-posted` when the host's share is at least twice the members',
   `under-served` the reverse.
 - `post_types`: per platform, kind and class of the host's top-level content (posts, shares,
-  quotes): how many, engagement per post, and member-to-member replies under them per post.
+  quotes): how many, engagement per post, and member-to-member replies under them per post;
+  `best_post_type`: of those with at least 5 posts, the one with most engagement per post.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import Any
 import ibis
 import numpy as np
 
-from convivial.metrics.scope import Scope
+from convivial.metrics.scope import Scope, table_rows
 from convivial.metrics.window import Window
 from convivial.text.duplicates import earlier_duplicates
 
@@ -43,6 +44,8 @@ BEFORE_ASK = timedelta(days=14)
 FIT_FACTOR = 2.0
 EXCERPT_CHARS = 160
 TOP_LEVEL = ("post", "share", "quote")
+MIN_POSTS_COMPARED = 5
+"""Post types with fewer posts are not compared for what draws the most response."""
 
 
 @dataclass
@@ -56,6 +59,7 @@ class BehaviourResult:
     cadence: list[dict[str, Any]] = field(default_factory=list)
     channel_fit: list[dict[str, Any]] = field(default_factory=list)
     post_types: list[dict[str, Any]] = field(default_factory=list)
+    best_post_type: dict[str, Any] | None = None
 
 
 def behaviour_metrics(scope: Scope) -> dict[str, BehaviourResult]:
@@ -64,7 +68,7 @@ def behaviour_metrics(scope: Scope) -> dict[str, BehaviourResult]:
     classes = host_classes(scope)
     w = scope.window
     before = host_classes(scope, Window(w.start - BEFORE_ASK, w.end))  # gives before early asks
-    rows = _rows(
+    rows = table_rows(
         before.select("team", "message_key", "created_at", "behaviour", "platform").order_by(
             "created_at"
         )
@@ -81,6 +85,9 @@ def behaviour_metrics(scope: Scope) -> dict[str, BehaviourResult]:
     for team, result in out.items():
         _cadence([r for r in engaged if r["team"] == team and r["kind"] == "post"], result)
         result.post_types = _post_types([r for r in engaged if r["team"] == team])
+        compared = [t for t in result.post_types if t["posts"] >= MIN_POSTS_COMPARED]
+        if compared:
+            result.best_post_type = max(compared, key=lambda t: t["engagement_per_post"])
     for team, fit in _channel_fit(scope).items():
         out[team].channel_fit = fit
     return out
@@ -152,7 +159,7 @@ def _top_level_posts(scope: Scope) -> dict[str, list[dict[str, Any]]]:
     posts = m.filter(m.author_is_host & (m.kind == "post"))
     t = scope.texts
     joined = posts.left_join(t, posts.message_key == t.message_key)
-    rows = _rows(
+    rows = table_rows(
         joined.select("team", posts.message_key, "created_at", "platform", "text").order_by(
             ["created_at", posts.message_key]
         )
@@ -224,7 +231,7 @@ def _engagement(scope: Scope, classes: Any) -> list[dict[str, Any]]:
         + ibis.greatest(joined.shares.fill_null(0), joined.seen_shares.fill_null(0))
         + ibis.greatest(joined.replies.fill_null(0), joined.seen_replies.fill_null(0))
     )
-    return _rows(
+    return table_rows(
         joined.select(
             "team",
             "platform",
@@ -289,7 +296,7 @@ def _post_types(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _channel_fit(scope: Scope) -> dict[str, list[dict[str, Any]]]:
     m = scope.within(scope.messages)
-    counted = _rows(
+    counted = table_rows(
         m.group_by(["team", "platform"]).aggregate(
             members=m.count(where=~m.author_is_host), host=m.count(where=m.author_is_host)
         )
@@ -327,14 +334,9 @@ def _texts(scope: Scope, keys: list[str]) -> dict[str, str]:
         return {}
     wanted = ibis.memtable({"w_key": keys})
     t = scope.texts
-    found = _rows(
+    found = table_rows(
         t.join(wanted, t.message_key == wanted.w_key).select(
             "message_key", text=t.text.substr(0, EXCERPT_CHARS)
         )
     )
     return {r["message_key"]: r["text"] or "" for r in found}
-
-
-def _rows(expr: Any) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = expr.to_pyarrow().to_pylist()
-    return rows

@@ -18,7 +18,7 @@ import igraph
 
 from convivial.metrics.counts import CONVERSATIONAL
 from convivial.metrics.listening import directed_answered
-from convivial.metrics.scope import Scope
+from convivial.metrics.scope import Scope, table_rows
 from convivial.metrics.window import Window
 
 __all__ = [
@@ -61,11 +61,6 @@ class CommunityMetrics:
             self.reasons[key] = reason
 
 
-def _rows(expr: Any) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = expr.to_pyarrow().to_pylist()
-    return rows
-
-
 def conversational(scope: Scope, window: Window | None = None) -> Any:
     """The teams' conversational interactions (reply, mention, share, quote) in the window."""
     i = scope.within(scope.interactions, window=window)
@@ -92,7 +87,7 @@ def edges_by_team(scope: Scope, window: Window | None = None) -> dict[str, list[
         week_list=conv.week.collect(distinct=True),
     )
     out: dict[str, list[dict[str, Any]]] = {team: [] for team in scope.teams}
-    for row in _rows(grouped):
+    for row in table_rows(grouped):
         out.setdefault(row["team"], []).append(row)
     return out
 
@@ -268,7 +263,7 @@ def _host_independence(m2m: list[dict[str, Any]], active: set[str], out: Communi
 def _listening_totals(scope: Scope) -> list[dict[str, Any]]:
     """Per team: messages directed at it by members, and those answered within 7 days."""
     marked = directed_answered(scope)
-    return _rows(
+    return table_rows(
         marked.group_by("team").aggregate(
             directed=marked.count(), answered=marked.count(where=marked.answered)
         )
@@ -278,7 +273,7 @@ def _listening_totals(scope: Scope) -> list[dict[str, Any]]:
 def _speech_totals(scope: Scope) -> list[dict[str, Any]]:
     """Per team: host messages of kind post, reply or quote, and how many are replies."""
     own = host_speech(scope)
-    return _rows(
+    return table_rows(
         own.group_by("team").aggregate(
             own=own.count(), replies=own.count(where=own.kind == "reply")
         )
@@ -336,7 +331,7 @@ def _newcomers(scope: Scope) -> list[dict[str, Any]]:
     marked = new.left_join(
         welcomed, (new.team == welcomed.w_team) & (new.author_key == welcomed.w_key)
     ).left_join(returned, (new.team == returned.r_team) & (new.author_key == returned.r_key))
-    return _rows(
+    return table_rows(
         marked.group_by("team").aggregate(
             newcomers=marked.count(),
             welcomed=marked.count(where=marked.w_key.notnull()),
@@ -359,8 +354,10 @@ def _recent_activity(
     recent_start = max(w.end - timedelta(days=30), w.start)
     recent = i.filter((i.created_at >= recent_start) & (i.created_at < w.end))
     active: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(recent.select("team", "actor_key").distinct()):
+    for row in table_rows(recent.select("team", "actor_key").distinct()):
         active[row["team"]].add(row["actor_key"])
     before = i.filter(i.created_at < w.end)
-    seen = _rows(before.group_by(["team", "actor_key"]).aggregate(last=before.created_at.max()))
+    seen = table_rows(
+        before.group_by(["team", "actor_key"]).aggregate(last=before.created_at.max())
+    )
     return active, {(r["team"], r["actor_key"]): r["last"] for r in seen}

@@ -20,7 +20,7 @@ from typing import Any
 import ibis
 
 from convivial.metrics.community import conversational
-from convivial.metrics.scope import Scope
+from convivial.metrics.scope import Scope, table_rows
 
 __all__ = ["LOVE_WEIGHTS", "MemberList", "levels", "member_lists", "percentiles"]
 
@@ -76,11 +76,6 @@ def percentiles(values: dict[str, float]) -> dict[str, float]:
 
 def _count_below(ordered: list[float], value: float, strict: bool = True) -> int:
     return bisect.bisect_left(ordered, value) if strict else bisect.bisect_right(ordered, value)
-
-
-def _rows(expr: Any) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = expr.to_pyarrow().to_pylist()
-    return rows
 
 
 def member_lists(scope: Scope, active: dict[str, set[str]]) -> dict[str, MemberList]:
@@ -149,7 +144,7 @@ def _love(scope: Scope) -> list[dict[str, Any]]:
     days = (ibis.literal(end).epoch_seconds() - mine.created_at.epoch_seconds()) // 86400
     months = (days // MONTH_DAYS).cast("int64")
     scored = mine.mutate(score=weight * ibis.literal(0.9) ** months)
-    return _rows(
+    return table_rows(
         scored.group_by(["team", scored.actor_key.name("key")]).aggregate(value=scored.score.sum())
     )
 
@@ -157,7 +152,9 @@ def _love(scope: Scope) -> list[dict[str, Any]]:
 def _interaction_counts(scope: Scope) -> list[dict[str, Any]]:
     mine = scope.within(scope.interactions)
     mine = mine.filter(~mine.actor_is_host)
-    return _rows(mine.group_by(["team", mine.actor_key.name("key")]).aggregate(value=mine.count()))
+    return table_rows(
+        mine.group_by(["team", mine.actor_key.name("key")]).aggregate(value=mine.count())
+    )
 
 
 def _advocate_parts(scope: Scope) -> dict[str, list[dict[str, Any]]]:
@@ -165,10 +162,10 @@ def _advocate_parts(scope: Scope) -> dict[str, list[dict[str, Any]]]:
     m2m = conv.filter(~conv.actor_is_host & ~conv.target_is_host)
     by_member = m2m.group_by(["team", m2m.actor_key.name("key")])
     return {
-        "member_interactions": _rows(by_member.aggregate(value=m2m.count())),
+        "member_interactions": table_rows(by_member.aggregate(value=m2m.count())),
         "answers": _answers(scope),
         "newcomers_welcomed": _welcomes(scope),
-        "members_reached": _rows(by_member.aggregate(value=m2m.target_key.nunique())),
+        "members_reached": table_rows(by_member.aggregate(value=m2m.target_key.nunique())),
     }
 
 
@@ -185,7 +182,7 @@ def _answers(scope: Scope) -> list[dict[str, Any]]:
         questions, (replies.parent_key == questions.q_key) & (replies.team == questions.q_team)
     )
     joined = joined.filter(joined.author_key != joined.asker)
-    return _rows(
+    return table_rows(
         joined.group_by(["team", joined.author_key.name("key")]).aggregate(value=joined.count())
     )
 
@@ -214,7 +211,7 @@ def _welcomes(scope: Scope) -> list[dict[str, Any]]:
         & (first_reply.at >= w.start)
         & (first_reply.at < w.end)
     )
-    return _rows(
+    return table_rows(
         counted.group_by(["team", counted.welcomer.name("key")]).aggregate(value=counted.count())
     )
 
@@ -225,4 +222,4 @@ def _followers(scope: Scope) -> list[dict[str, Any]]:
     actors = conv.filter(~conv.actor_is_host).select("team", key="actor_key").distinct()
     accounts = scope.accounts.filter(scope.accounts.followers.notnull())
     joined = actors.join(accounts, actors.key == accounts.account_key)
-    return _rows(joined.select("team", "key", value=joined.followers))
+    return table_rows(joined.select("team", "key", value=joined.followers))

@@ -24,7 +24,7 @@ from convivial.metrics.assign import message_teams
 from convivial.metrics.window import Window
 from convivial.text.labels import LABELS
 
-__all__ = ["Scope", "scope_of"]
+__all__ = ["Scope", "scope_of", "table_rows"]
 
 
 @dataclass(frozen=True)
@@ -151,3 +151,9 @@ def _flag(table: Any, hosts: Any, column: str, flag: str) -> Any:
         how="left",
     )
     return joined.mutate(**{flag: joined.mark.notnull()}).drop("mark_team", "mark_key", "mark")
+
+
+def table_rows(expr: Any) -> list[dict[str, Any]]:
+    """An Ibis expression's result as a list of row dicts."""
+    rows: list[dict[str, Any]] = expr.to_pyarrow().to_pylist()
+    return rows

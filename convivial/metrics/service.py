@@ -30,11 +30,10 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
 
 from convivial.metrics.hours import OpeningHours
 from convivial.metrics.listening import directed_messages
-from convivial.metrics.scope import Scope
+from convivial.metrics.scope import Scope, table_rows
 
 __all__ = ["AGE_BUCKETS", "ServiceResult", "message_link", "service_metrics"]
 
@@ -95,7 +94,7 @@ def _response_keys(d: Any, teams: tuple[str, ...]) -> dict[str, Values]:
         parts[f"{prefix}_answered"] = d.count(where=both)
         parts[f"{prefix}_median"] = d.frt.quantile(0.5, where=both)
         parts[f"{prefix}_p90"] = d.frt.quantile(0.9, where=both)
-    rows = {r["team"]: r for r in _rows(d.group_by("team").aggregate(**parts))}
+    rows = {r["team"]: r for r in table_rows(d.group_by("team").aggregate(**parts))}
     out: dict[str, Values] = {}
     for team in teams:
         r = rows.get(team, {})
@@ -118,7 +117,7 @@ def _response_keys(d: Any, teams: tuple[str, ...]) -> dict[str, Values]:
 def _reply_shares(scope: Scope) -> dict[str, Values]:
     m = scope.within(scope.messages)
     replies = m.filter(m.author_is_host & (m.kind == "reply"))
-    rows = _rows(
+    rows = table_rows(
         replies.group_by("team").aggregate(
             replies=replies.count(),
             deflections=replies.count(where=replies.deflection),
@@ -168,7 +167,7 @@ def _unanswered(
         children, (open_.message_key == children.c_parent) & (open_.team == children.c_team)
     ).filter(lambda t: t.c_author != t.author_key)
     watched = _named(scope, watched, "c_author", "watcher")
-    watchers = _rows(watched.select("team", "message_key", "watcher", "c_at").order_by("c_at"))
+    watchers = table_rows(watched.select("team", "message_key", "watcher", "c_at").order_by("c_at"))
     counts = m.select(k_team="team", k_key="message_key", k_likes="likes", k_shares="shares")
     members = m.filter(~m.author_is_host)
     first = members.group_by(f_team="team", f_key="author_key").aggregate(
@@ -195,7 +194,7 @@ def _unanswered(
         "author_key",
         "asker",
     )
-    rows = _rows(listed)
+    rows = table_rows(listed)
     seen: dict[tuple[str, str], list[str]] = defaultdict(list)
     for w in watchers:
         seen[(w["team"], w["message_key"])].append(w["watcher"])
@@ -230,13 +229,13 @@ def _responders(scope: Scope, d: Any) -> dict[str, list[dict[str, Any]]]:
     per_account = replies.group_by(["team", "author_key"]).aggregate(
         replies=replies.count(), staff=replies.author_is_staff.any()
     )
-    counted = _rows(
+    counted = table_rows(
         per_account.left_join(accounts, per_account.author_key == accounts.h_key).drop("h_key")
     )
     firsts = d.filter(d.first_reply_at.notnull())
     timed = {
         (r["team"], r["first_responder"]): r
-        for r in _rows(
+        for r in table_rows(
             firsts.group_by(["team", "first_responder"]).aggregate(
                 answered_first=firsts.count(), median_frt_s=firsts.frt.quantile(0.5)
             )
@@ -291,9 +290,3 @@ def _named(scope: Scope, table: Any, key: str, name: str) -> Any:
     accounts = a.select(n_key=a.account_key, n_handle=a.platform.concat(":", a.handle))
     joined = table.left_join(accounts, table[key] == accounts.n_key)
     return joined.mutate(**{name: joined.n_handle.fill_null(joined[key])}).drop("n_key", "n_handle")
-
-
-def _rows(expr: Any) -> list[dict[str, Any]]:
-    result: pa.Table = expr.to_pyarrow()
-    rows: list[dict[str, Any]] = result.to_pylist()
-    return rows

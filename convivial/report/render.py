@@ -376,39 +376,28 @@ def render_audit(reports: Sequence[TeamReport], console: Console) -> None:
 def render_audit_json(reports: Sequence[TeamReport], one_team: bool) -> str:
     """Per team: the audience keys, every follower with its class and score, the spikes."""
     data = [
-        {
-            "team": r.team,
-            "window": r.window.as_json(),
-            "metrics": {k: r.metrics.get(k) for k in AUDIENCE_KEYS},
-            "followers": r.lists.get("followers", []),
-            "spikes": r.lists.get("follower_spikes", []),
-            "daily_follower_gains": r.lists.get("daily_follower_gains", []),
-        }
+        _team_view(
+            r,
+            metrics={k: r.metrics.get(k) for k in AUDIENCE_KEYS},
+            followers=r.lists.get("followers", []),
+            spikes=r.lists.get("follower_spikes", []),
+            daily_follower_gains=r.lists.get("daily_follower_gains", []),
+        )
         for r in reports
     ]
-    return json.dumps(data[0] if one_team and len(data) == 1 else data, indent=2, default=str)
+    return _dump(data, one_team)
 
 
 def render_inbox_json(reports: Sequence[TeamReport], one_team: bool) -> str:
     """The unanswered requests of each team as JSON: team, window and `unanswered`."""
-    data = [
-        {"team": r.team, "window": r.window.as_json(), "unanswered": r.lists.get("unanswered", [])}
-        for r in reports
-    ]
-    return json.dumps(data[0] if one_team and len(data) == 1 else data, indent=2, default=str)
+    data = [_team_view(r, unanswered=r.lists.get("unanswered", [])) for r in reports]
+    return _dump(data, one_team)
 
 
 def render_members_json(reports: Sequence[TeamReport], one_team: bool) -> str:
     """The members' lists of each team as JSON: team, window and the lists."""
-    data = [
-        {
-            "team": r.team,
-            "window": r.window.as_json(),
-            **{k: r.lists.get(k, []) for k in _MEMBER_LISTS},
-        }
-        for r in reports
-    ]
-    return json.dumps(data[0] if one_team and len(data) == 1 else data, indent=2, default=str)
+    data = [_team_view(r, **{k: r.lists.get(k, []) for k in _MEMBER_LISTS}) for r in reports]
+    return _dump(data, one_team)
 
 
 _MEMBERS_ONLY = ("members", "strong_ties", "followers", "daily_follower_gains")
@@ -423,6 +412,16 @@ def render_json(reports: Sequence[TeamReport], one_team: bool) -> str:
         shown = report.as_json()
         shown["lists"] = {k: v for k, v in report.lists.items() if k not in _MEMBERS_ONLY}
         data.append(shown)
+    return _dump(data, one_team)
+
+
+def _team_view(report: TeamReport, **fields: Any) -> dict[str, Any]:
+    """One team's part of a JSON view: its name, its window and the given fields."""
+    return {"team": report.team, "window": report.window.as_json(), **fields}
+
+
+def _dump(data: list[dict[str, Any]], one_team: bool) -> str:
+    """One object when one team was asked for, else the list of them."""
     return json.dumps(data[0] if one_team and len(data) == 1 else data, indent=2, default=str)
 
 

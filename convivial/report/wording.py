@@ -22,10 +22,6 @@ __all__ = [
 ]
 
 
-MIN_POSTS_COMPARED = 5
-"""Post types with fewer posts are not compared for what draws a response."""
-
-
 @dataclass(frozen=True)
 class Line:
     """One scorecard line: the metric's key, its name, the principle, and whether it is a share."""
@@ -202,10 +198,8 @@ def behaviour_advice(metrics: dict[str, Any], lists: dict[str, list[dict[str, An
             )
         elif fit["flag"] == "under-served":
             out.append(f"Your members talk on {fit['platform']} more than you do: show up there.")
-    out += insights_advice(metrics, lists)
-    types = [t for t in lists.get("post_types", []) if t["posts"] >= MIN_POSTS_COMPARED]
-    if types:
-        best = max(types, key=lambda t: t["engagement_per_post"])
+    out += insights_advice(metrics)
+    for best in lists.get("best_post_type", []):
         out.append(
             f"What draws a response: {best['behaviour']} {best['kind']}s on {best['platform']}, "
             f"{best['engagement_per_post']:.1f} likes, shares and replies each."
@@ -213,7 +207,7 @@ def behaviour_advice(metrics: dict[str, Any], lists: dict[str, list[dict[str, An
     return out
 
 
-def insights_advice(metrics: dict[str, Any], lists: dict[str, list[dict[str, Any]]]) -> list[str]:
+def insights_advice(metrics: dict[str, Any]) -> list[str]:
     """Sentences on what the page's Insights say draws attention."""
     out = []
     ratio, kind = metrics.get("attention_lead_ratio"), metrics.get("attention_lead_type")
@@ -222,10 +216,8 @@ def insights_advice(metrics: dict[str, Any], lists: dict[str, list[dict[str, Any
             f"{kind} posts drew {ratio:.1f} times the attention of your other posts (people who"
             " clicked in them): post more of what people open."
         )
-    paid = {r["group"]: r for r in lists.get("insights_by_paid", [])}
-    if "paid" in paid and "organic" in paid and paid["organic"]["reach_per_post"]:
-        reach = paid["paid"]["reach_per_post"] / paid["organic"]["reach_per_post"]
-        engaged = paid["paid"]["engaged_per_post"] / paid["organic"]["engaged_per_post"]
+    reach, engaged = metrics.get("paid_reach_ratio"), metrics.get("paid_engaged_ratio")
+    if isinstance(reach, float) and isinstance(engaged, float):
         out.append(
             f"Paying reached {reach:.1f} times as many people per post but engaged {engaged:.1f}"
             " times as many: reach you buy is not a conversation."

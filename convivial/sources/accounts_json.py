@@ -17,21 +17,24 @@ An object of none of these kinds is rejected with its place in the file.
 from __future__ import annotations
 
 import html
-import itertools
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from convivial.sources.base import Batch, Reject, SourceError, SourceOptions, register
-from convivial.sources.profiles import profile_batch
+from convivial.sources.base import Batch, Reject, SourceOptions, register
+from convivial.sources.profiles import (
+    account_objects,
+    profile_batch,
+    profile_text,
+    profile_time,
+    whole_count,
+)
 from convivial.sources.twitter_users import twitter_profile
 
 __all__ = ["AccountsJsonSource"]
 
-LISTS = ("accounts", "followers", "follows", "users")
 BATCH_ROWS = 50_000
 _TAG = re.compile(r"<[^>]+>")
 
@@ -49,7 +52,7 @@ class AccountsJsonSource:
     def read(self, path: Path) -> Iterator[Batch]:
         accounts: list[dict[str, Any]] = []
         rejects: list[Reject] = []
-        for line, obj in _objects(path):
+        for line, obj in account_objects(path):
             try:
                 accounts.append({**_profile(obj), "line": line})
             except ValueError as exc:
@@ -60,120 +63,51 @@ class AccountsJsonSource:
         yield profile_batch(accounts, rejects, len(accounts) + len(rejects), self.followed)
 
 
-def _objects(path: Path) -> Iterator[tuple[int, Any]]:
-    """Every account object of the file, with the line it starts on. JSON Lines (a first line
-    that is a whole JSON value) is read a line at a time; a JSON document (an API response)
-    whole."""
-    with path.open(encoding="utf-8") as f:
-        first = f.readline()
-        try:
-            json.loads(first)
-            lines = True
-        except json.JSONDecodeError:
-            lines = False
-        if not lines:
-            try:
-                document = json.loads(first + f.read())
-            except json.JSONDecodeError as exc:
-                raise SourceError(f"{path}:{exc.lineno}: not JSON ({exc.msg})") from None
-            yield from ((1, obj) for obj in _accounts(document))
-            return
-        for line, row in enumerate(itertools.chain([first], f), start=1):
-            if not row.strip():
-                continue
-            try:
-                document = json.loads(row)
-            except json.JSONDecodeError as exc:
-                yield line, {"_error": f"not JSON ({exc.msg})"}
-                continue
-            for obj in _accounts(document):
-                yield line, obj
-
-
-def _accounts(document: Any) -> Iterator[Any]:
-    if isinstance(document, list):
-        for item in document:
-            yield from _accounts(item)
-    elif isinstance(document, dict):
-        if "body" in document and ("uri" in document or "status" in document):
-            yield from _accounts(document["body"])
-            return
-        for key in LISTS:
-            if isinstance(document.get(key), list):
-                yield from _accounts(document[key])
-                return
-        yield document
-
-
 def _profile(obj: Any) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise ValueError("not an account object")
-    if "_error" in obj:
-        raise ValueError(str(obj["_error"]))
     if "acct" in obj:
         return _mastodon(obj)
     if "did" in obj:
         return _bluesky(obj)
-    if "screen_name" in obj:
-        return {**twitter_profile(obj), "platform": "twitter"}
+    if "screen_name" in obj or "_error" in obj:  # "_error": a line that is not JSON
+        return twitter_profile(obj)
     raise ValueError("no acct, did or screen_name: not a Mastodon, Bluesky or Twitter account")
 
 
 def _mastodon(obj: dict[str, Any]) -> dict[str, Any]:
-    avatar = _text(obj.get("avatar"))
-    note = _text(obj.get("note"))
+    avatar = profile_text(obj.get("avatar"))
+    note = profile_text(obj.get("note"))
     return {
         "platform": "mastodon",
         "account_id": str(obj["acct"]),
         "handle": str(obj["acct"]),
-        "display_name": _text(obj.get("display_name")),
-        "followers": _count(obj.get("followers_count"), "followers_count"),
-        "following": _count(obj.get("following_count"), "following_count"),
-        "posts": _count(obj.get("statuses_count"), "statuses_count"),
+        "display_name": profile_text(obj.get("display_name")),
+        "followers": whole_count(obj.get("followers_count"), "followers_count"),
+        "following": whole_count(obj.get("following_count"), "following_count"),
+        "posts": whole_count(obj.get("statuses_count"), "statuses_count"),
         "bio": html.unescape(_TAG.sub(" ", note)).strip() if note else None,
-        "profile_url": _text(obj.get("url")),
+        "profile_url": profile_text(obj.get("url")),
         "avatar_url": avatar,
         "default_avatar": avatar is None or "missing.png" in avatar,
-        "created_at": _time(obj.get("created_at")),
-        "last_post_at": _time(obj.get("last_status_at")),
+        "created_at": profile_time(obj.get("created_at")),
+        "last_post_at": profile_time(obj.get("last_status_at")),
     }
 
 
 def _bluesky(obj: dict[str, Any]) -> dict[str, Any]:
-    handle = _text(obj.get("handle")) or str(obj["did"])
-    avatar = _text(obj.get("avatar"))
+    handle = profile_text(obj.get("handle")) or str(obj["did"])
+    avatar = profile_text(obj.get("avatar"))
     return {
         "platform": "bluesky",
         "account_id": handle,
         "handle": handle,
-        "display_name": _text(obj.get("displayName")),
-        "followers": _count(obj.get("followersCount"), "followersCount"),
-        "following": _count(obj.get("followsCount"), "followsCount"),
-        "posts": _count(obj.get("postsCount"), "postsCount"),
-        "bio": _text(obj.get("description")),
+        "display_name": profile_text(obj.get("displayName")),
+        "followers": whole_count(obj.get("followersCount"), "followersCount"),
+        "following": whole_count(obj.get("followsCount"), "followsCount"),
+        "posts": whole_count(obj.get("postsCount"), "postsCount"),
+        "bio": profile_text(obj.get("description")),
         "avatar_url": avatar,
         "default_avatar": avatar is None,
-        "created_at": _time(obj.get("createdAt")),
+        "created_at": profile_time(obj.get("createdAt")),
     }
-
-
-def _text(value: Any) -> str | None:
-    return str(value) if value not in (None, "") else None
-
-
-def _count(value: Any, key: str) -> int | None:
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ValueError(f"{key} is {value!r}, not a whole number")
-    return value
-
-
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        at = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at

@@ -1,5 +1,6 @@
 """The `twitter-users` source: Twitter v1.1 user objects, as CSV (one column per field, as in the
-Cresci 2015 files) or JSON Lines (one user object a line), for auditing a follower list.
+Cresci 2015 files) or JSON (a `.json` or `.jsonl` file read as `accounts-json` reads one), for
+auditing a follower list.
 
 Fields read (others are ignored): `id_str` or `id`, `screen_name`, `name`, `followers_count`,
 `friends_count`, `statuses_count`, `listed_count`, `description`, `url`, `profile_image_url_https`
@@ -16,12 +17,17 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
 from convivial.sources.base import Batch, Reject, SourceError, SourceOptions, register
-from convivial.sources.profiles import profile_batch
+from convivial.sources.profiles import (
+    account_objects,
+    profile_batch,
+    profile_text,
+    profile_time,
+    whole_count,
+)
 
 __all__ = ["TwitterUsersSource", "twitter_profile"]
 
@@ -46,7 +52,12 @@ class TwitterUsersSource:
         self.followed = options.followed
 
     def read(self, path: Path) -> Iterator[Batch]:
-        records = _jsonl(path) if path.suffix.lower() in (".jsonl", ".json") else _csv(path)
+        json_file = path.suffix.lower() in (".jsonl", ".json")
+        records = (
+            ((line, obj, json.dumps(obj)) for line, obj in account_objects(path))
+            if json_file
+            else _csv(path)
+        )
         accounts: list[dict[str, Any]] = []
         rejects: list[Reject] = []
         rows = 0
@@ -71,22 +82,10 @@ def _csv(path: Path) -> Iterator[tuple[int, dict[str, Any], str]]:
             yield reader.line_num, record, ",".join(str(v) for v in record.values())
 
 
-def _jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any], str]]:
-    with path.open(encoding="utf-8") as f:
-        for line, text in enumerate(f, start=1):
-            if not text.strip():
-                continue
-            try:
-                record = json.loads(text)
-            except json.JSONDecodeError as exc:
-                record = {"_error": f"not JSON ({exc.msg})"}
-            if not isinstance(record, dict):
-                record = {"_error": "not a JSON object"}
-            yield line, record, text.rstrip("\n")
-
-
-def twitter_profile(record: dict[str, Any]) -> dict[str, Any]:
+def twitter_profile(record: Any) -> dict[str, Any]:
     """A Twitter v1.1 user object as profile fields; ValueError says what does not read."""
+    if not isinstance(record, dict):
+        raise ValueError("not an account object")
     if "_error" in record:
         raise ValueError(record["_error"])
     account_id = str(record.get("id_str") or record.get("id") or "").strip()
@@ -95,51 +94,20 @@ def twitter_profile(record: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "platform": "twitter",
         "account_id": account_id,
-        "handle": _text(record.get("screen_name")),
-        "display_name": _text(record.get("name")),
-        "bio": _text(record.get("description")),
-        "profile_url": _text(record.get("url")),
-        "avatar_url": _text(
+        "handle": profile_text(record.get("screen_name")),
+        "display_name": profile_text(record.get("name")),
+        "bio": profile_text(record.get("description")),
+        "profile_url": profile_text(record.get("url")),
+        "avatar_url": profile_text(
             record.get("profile_image_url_https") or record.get("profile_image_url")
         ),
         "default_avatar": record.get("default_profile_image") in TRUE,
         "verified": record.get("verified") in TRUE,
-        "created_at": _time(record.get("created_at")),
+        "created_at": profile_time(record.get("created_at")),
     }
     for field, key in COUNTS.items():
-        out[field] = _count(record.get(key), key)
+        out[field] = whole_count(record.get(key), key)
     status = record.get("status")
     if isinstance(status, dict):
-        out["last_post_at"] = _time(status.get("created_at"))
+        out["last_post_at"] = profile_time(status.get("created_at"))
     return out
-
-
-def _text(value: Any) -> str | None:
-    if value is None or value in ("", "NULL"):
-        return None
-    return str(value)
-
-
-def _count(value: Any, key: str) -> int | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{key} is {value!r}, not a number") from None
-    if number != int(number):
-        raise ValueError(f"{key} is {value!r}, not a whole number")
-    return int(number)
-
-
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        at = datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y")
-    except ValueError:
-        try:
-            at = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at

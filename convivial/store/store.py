@@ -323,7 +323,7 @@ class Store:
                     " ON CONFLICT DO NOTHING",
                     [identity, _now()],
                 )
-            gone = self._purge_erased(None)
+            gone = purge_erased(con, None)
             patterns = [f"%{n}%" for n in names]
             gone["rejects"] = int(
                 con.execute(
@@ -336,10 +336,6 @@ class Store:
             con.execute("ROLLBACK")
             raise
         return gone
-
-    def _purge_erased(self, import_id: int | None) -> dict[str, int]:
-        """Delete what belongs to erased accounts (of one import, or everywhere)."""
-        return purge_erased(self._con, import_id)
 
     # -- export -----------------------------------------------------------------------------
 
