@@ -26,9 +26,9 @@ from rich.progress import (
 from rich.text import Text
 
 from convivial import __version__
+from convivial.analysis import workspace_reports
 from convivial.importer import FileImport, ImportFailed, import_files
-from convivial.metrics import UnknownTeam, build_reports
-from convivial.metrics.assign import refresh_message_teams
+from convivial.metrics import UnknownTeam
 from convivial.report.model import TeamReport
 from convivial.report.render import (
     render_audit,
@@ -43,7 +43,6 @@ from convivial.report.render import (
 )
 from convivial.sources import SourceError, source_names
 from convivial.store import Store
-from convivial.text.labels import CLASSIFIERS
 from convivial.workspace import TeamConfig, Workspace, WorkspaceError, parse_account
 
 __all__ = ["app", "main"]
@@ -374,21 +373,9 @@ def _build(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[TeamReport]:
-    """The reports, once every message carries the current classifiers' labels."""
-    config = ws.config()
+    """The reports, with a progress bar while messages are labelled."""
     with _LabelProgress() as progress:
-        store.refresh_labels(CLASSIFIERS, progress.update)
-    refresh_message_teams(store)
-    hours = {t.name: h for t in config.teams if (h := t.opening_hours()) is not None}
-    return build_reports(
-        store,
-        team=team,
-        window_days=config.window_days,
-        since=since,
-        until=until,
-        bands=config.bands,
-        hours=hours,
-    )
+        return workspace_reports(ws, store, team, since, until, progress.update)
 
 
 def _workspace(ctx: typer.Context) -> Workspace:

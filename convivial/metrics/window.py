@@ -21,6 +21,11 @@ class Window:
     def as_json(self) -> dict[str, str]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
 
+    @classmethod
+    def from_json(cls, data: dict[str, str]) -> Window:
+        """The window `as_json` wrote."""
+        return cls(datetime.fromisoformat(data["start"]), datetime.fromisoformat(data["end"]))
+
 
 def default_window(
     con: Any,

@@ -35,3 +35,16 @@ class TeamReport:
             "reasons": self.reasons,
             "statuses": self.statuses,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TeamReport:
+        """The report `as_json` wrote (kept reports are read back this way)."""
+        return cls(
+            data["team"],
+            Window.from_json(data["window"]),
+            data["metrics"],
+            data["network"],
+            data["lists"],
+            data["reasons"],
+            data["statuses"],
+        )

@@ -297,6 +297,57 @@ class Store:
             self._con.execute("ROLLBACK")
             raise
 
+    # -- report cache and inbox state ---------------------------------------------------------
+
+    def data_state(self) -> str:
+        """A fingerprint of everything a report is computed from in the store: the imports, the
+        messages and their teams, the classifiers' version and the erasures."""
+        row = self._con.execute(
+            "SELECT (SELECT count(*) FROM imports) || '-' || (SELECT count(*) FROM erasures)"
+            " || '-' || (SELECT count(*) FROM follows) || '-' || (SELECT count(*) FROM accounts)"
+            " || '-' || coalesce((SELECT max(version) FROM label_version), '')"
+        ).fetchall()[0]
+        return f"{self.assignment_inputs()}-{row[0]}"
+
+    def cached_report(self, key: str) -> str | None:
+        """The report body saved under `key`, if any."""
+        rows = self._con.execute("SELECT body FROM report_cache WHERE key = ?", [key]).fetchall()
+        return str(rows[0][0]) if rows else None
+
+    def save_report(self, key: str, state: str, body: str) -> None:
+        """Keep `body` under `key`, and drop the reports of any other `state`."""
+        self._con.execute("BEGIN TRANSACTION")
+        try:
+            self._con.execute("DELETE FROM report_cache WHERE state <> ? OR key = ?", [state, key])
+            self._con.execute(
+                "INSERT INTO report_cache VALUES (?, ?, ?, ?)", [key, state, body, _now()]
+            )
+            self._con.execute("COMMIT")
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+
+    def handled(self) -> dict[str, datetime]:
+        """The requests marked handled in the inbox, with when."""
+        rows = self._con.execute("SELECT message_key, handled_at FROM handled_requests").fetchall()
+        return {str(key): at for key, at in rows}
+
+    def mark_handled(self, message_key: str, handled: bool = True) -> bool:
+        """Mark a message handled (or not any more); False when there is no such message."""
+        known = self._con.execute(
+            "SELECT count(*) FROM messages WHERE message_key = ?", [message_key]
+        ).fetchall()[0][0]
+        if not known:
+            return False
+        if handled:
+            self._con.execute(
+                "INSERT INTO handled_requests VALUES (?, ?) ON CONFLICT DO NOTHING",
+                [message_key, _now()],
+            )
+        else:
+            self._con.execute("DELETE FROM handled_requests WHERE message_key = ?", [message_key])
+        return True
+
     # -- erasure ----------------------------------------------------------------------------
 
     def forget(self, platform: str, ref: str) -> dict[str, int]:
@@ -324,6 +375,7 @@ class Store:
                     [identity, _now()],
                 )
             gone = purge_erased(con, None)
+            gone["report_cache"] = int(con.execute("DELETE FROM report_cache").fetchall()[0][0])
             patterns = [f"%{n}%" for n in names]
             gone["rejects"] = int(
                 con.execute(

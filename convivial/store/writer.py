@@ -436,6 +436,8 @@ def purge_erased(con: duckdb.DuckDBPyConnection, import_id: int | None) -> dict[
         " WHERE message_key IN (SELECT message_key FROM gone_messages)",
         "message_team": "DELETE FROM message_team"
         " WHERE message_key IN (SELECT message_key FROM gone_messages)",
+        "handled_requests": "DELETE FROM handled_requests"
+        " WHERE message_key IN (SELECT message_key FROM gone_messages)",
         "messages": "DELETE FROM messages"
         " WHERE message_key IN (SELECT message_key FROM gone_messages)",
         "interactions": "DELETE FROM interactions WHERE (actor_key IN (SELECT account_key FROM"

@@ -1,0 +1,90 @@
+"""A workspace's reports: labels and teams brought up to date, then the metrics computed once per
+state of the data and settings, and kept in the store for the next report, inbox or page."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from convivial import __version__
+from convivial.metrics import build_reports
+from convivial.metrics.assign import refresh_message_teams
+from convivial.report.model import TeamReport
+from convivial.store import Store
+from convivial.text.labels import CLASSIFIERS
+from convivial.workspace import Workspace
+
+__all__ = ["REPORT_FORMAT", "workspace_reports"]
+
+REPORT_FORMAT = 1
+"""Bumped whenever what a kept report holds changes, so older ones are computed again."""
+
+
+def workspace_reports(
+    ws: Workspace,
+    store: Store,
+    team: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    labelling: Callable[[int, int], None] | None = None,
+) -> list[TeamReport]:
+    """Every team's report (or the named one's) over the window: the kept one when nothing it
+    depends on changed (the data, convivial.toml, the classifiers, convivial's version), else
+    computed now and kept."""
+    store.refresh_labels(CLASSIFIERS, labelling)
+    refresh_message_teams(store)
+    state = _state(ws, store)
+    key = hashlib.sha256(json.dumps([state, team, _iso(since), _iso(until)]).encode()).hexdigest()
+    kept = store.cached_report(key)
+    if kept is not None:
+        return _decoded(kept)
+    config = ws.config()
+    hours = {t.name: h for t in config.teams if (h := t.opening_hours()) is not None}
+    reports = build_reports(
+        store,
+        team=team,
+        window_days=config.window_days,
+        since=since,
+        until=until,
+        bands=config.bands,
+        hours=hours,
+    )
+    body = json.dumps([report.as_json() for report in reports], default=_tagged)
+    store.save_report(key, state, body)
+    return _decoded(body)
+
+
+def _state(ws: Workspace, store: Store) -> str:
+    """What every kept report of this moment shares: the data, the settings, the code."""
+    settings = hashlib.sha256(ws.config_path.read_bytes()).hexdigest()
+    return f"{REPORT_FORMAT}-{__version__}-{settings}-{store.data_state()}"
+
+
+def _tagged(value: object) -> dict[str, str]:
+    """Times and days as tagged objects, so a kept report reads back with the same types."""
+    if isinstance(value, datetime):
+        return {"__datetime__": value.isoformat()}
+    if isinstance(value, date):
+        return {"__date__": value.isoformat()}
+    raise TypeError(f"cannot keep {type(value).__name__} in a report")
+
+
+def _untagged(data: dict[str, Any]) -> Any:
+    if len(data) == 1:
+        if "__datetime__" in data:
+            return datetime.fromisoformat(data["__datetime__"])
+        if "__date__" in data:
+            return date.fromisoformat(data["__date__"])
+    return data
+
+
+def _decoded(body: str) -> list[TeamReport]:
+    """The reports `body` holds, every report built the same way whether just computed or kept."""
+    return [TeamReport.from_json(report) for report in json.loads(body, object_hook=_untagged)]
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()

@@ -1,0 +1,77 @@
+"""Kept reports: computed once per state of the data and settings, never stale, never a leak."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import CliRun, count
+
+from convivial.workspace import Workspace
+
+PERSON = "twitter:115712"
+
+
+def _kept(root: Path) -> list[tuple[str, str]]:
+    with Workspace(root).open_store(read_only=True) as store:
+        rows = store.arrow("SELECT key, body FROM report_cache").to_pylist()
+    return [(row["key"], row["body"]) for row in rows]
+
+
+def _report(cli: CliRun, root: Path) -> list[dict[str, object]]:
+    code, out, err = cli("-w", root, "report", "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    return data if isinstance(data, list) else [data]
+
+
+def test_a_report_is_kept_and_computed_again_when_the_data_change(
+    tmp_path: Path, cli: CliRun, twcs_head: Path
+) -> None:
+    root = tmp_path / "ws"
+    assert cli("-w", root, "init")[0] == 0
+    assert cli("-w", root, "import", "twcs", twcs_head)[0] == 0
+    first = _report(cli, root)
+    kept = _kept(root)
+    assert len(kept) == 1
+    assert _report(cli, root) == first
+    assert _kept(root) == kept  # read back, not computed and saved again
+
+    later = tmp_path / "later.csv"
+    later.write_text(
+        "platform,message_id,author_id,created_at,text\n"
+        "twitter,900000001,someone_new,2017-12-31T10:00:00Z,hello @AppleSupport\n",
+        encoding="utf-8",
+    )
+    assert cli("-w", root, "import", "csv", later)[0] == 0
+    again = _report(cli, root)
+    assert again != first
+    assert [key for key, _ in _kept(root)] != [key for key, _ in kept]
+    assert len(_kept(root)) == 1  # the stale report is gone
+
+
+def test_settings_change_the_kept_report(tmp_path: Path, cli: CliRun, twcs_head: Path) -> None:
+    root = tmp_path / "ws"
+    assert cli("-w", root, "init")[0] == 0
+    assert cli("-w", root, "import", "twcs", twcs_head)[0] == 0
+    before = _report(cli, root)[0]["window"]
+    config = Workspace(root).config_path
+    text = config.read_text(encoding="utf-8")
+    assert "days = 90" in text
+    config.write_text(text.replace("days = 90", "days = 7"), encoding="utf-8")
+    after = _report(cli, root)[0]["window"]
+    assert after != before and after["end"] == before["end"]  # type: ignore[index]
+
+
+def test_forget_drops_every_kept_report(tmp_path: Path, cli: CliRun, twcs_head: Path) -> None:
+    root = tmp_path / "ws"
+    assert cli("-w", root, "init")[0] == 0
+    assert cli("-w", root, "import", "twcs", twcs_head)[0] == 0
+    assert cli("-w", root, "inbox", "--format", "json")[0] == 0
+    assert any(PERSON in body for _, body in _kept(root))
+    assert cli("-w", root, "forget", PERSON)[0] == 0
+    assert _kept(root) == []
+    assert cli("-w", root, "report", "--format", "json")[0] == 0
+    assert not any(PERSON in body for _, body in _kept(root))
+    with Workspace(root).open_store(read_only=True) as store:
+        assert count(store, "SELECT count(*) FROM report_cache") == 1
