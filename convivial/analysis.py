@@ -19,7 +19,7 @@ from convivial.workspace import Workspace
 
 __all__ = ["REPORT_FORMAT", "workspace_reports"]
 
-REPORT_FORMAT = 1
+REPORT_FORMAT = 2
 """Bumped whenever what a kept report holds changes, so older ones are computed again."""
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from convivial.metrics.window import Window
-from convivial.report.charts import line_chart
+from convivial.report.charts import cadence_spec, svg, trend_spec
 from convivial.report.model import TeamReport
 from convivial.report.render import render_html, render_json
 
@@ -20,7 +21,7 @@ def _report() -> TeamReport:
             "listening_rate": 0.5,
             "conversation_share": None,
         }
-        for d, v in ((2, 0.1), (9, None), (16, 0.4))
+        for d, v in ((2, 0.1), (9, None), (16, 0.4), (23, 0.5))
     ]
     return TeamReport(
         team=EVIL,
@@ -44,20 +45,33 @@ def test_html_escapes_everything_people_wrote() -> None:
     assert html.count("&lt;script&gt;") >= 5
 
 
+def _line_runs(svg_text: str) -> list[int]:
+    """How many separate runs each drawn line has (one "M" per run)."""
+    return [d.count("M") for d in re.findall(r'd="(M[^"]*)"', svg_text)]
+
+
 def test_the_weekly_chart_has_a_line_per_series_and_breaks_at_gaps() -> None:
-    html = render_html([_report()])
-    # member_to_member_share has a gap in week 2: two runs of one point draw no line;
-    # listening_rate draws one line; conversation_share has no values at all.
-    assert html.count("<polyline") == 1
+    drawn = str(svg(trend_spec(_report())))
+    assert drawn.startswith("<svg") and "members talking to each other" in drawn
+    # member_to_member_share has a gap in week 2: its line is two runs, not one joined line
+    assert 2 in _line_runs(drawn)
+    assert str(svg(trend_spec(_report()))) in render_html([_report()])
 
 
 def test_no_chart_below_two_weeks() -> None:
-    assert line_chart(["2026-03-02"], [("a", "#000", [0.5])]) == ""
+    report = _report()
+    report.lists["weekly"] = report.lists["weekly"][:1]
+    assert trend_spec(report) is None and svg(None) == ""
 
 
 def test_chart_labels_are_escaped() -> None:
-    svg = line_chart(["<b>", "</b>"], [("<i>", "#000", [0.1, 0.2])])
-    assert "<b>" not in svg and "<i>" not in svg and svg.count("<polyline") == 1
+    report = _report()
+    report.lists["cadence"] = [
+        {"week": "2026-03-02", "platform": EVIL, "posts": 3},
+        {"week": "2026-03-09", "platform": EVIL, "posts": 5},
+    ]
+    drawn = str(svg(cadence_spec(report)))
+    assert "<script" not in drawn and "&lt;script&gt;" in drawn
 
 
 def test_json_contract() -> None:

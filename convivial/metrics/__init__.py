@@ -16,6 +16,7 @@ from convivial.metrics.hours import OpeningHours
 from convivial.metrics.insights import post_insights
 from convivial.metrics.members import MemberList, member_lists
 from convivial.metrics.network import network_type
+from convivial.metrics.picture import network_picture
 from convivial.metrics.scope import scope_of
 from convivial.metrics.series import weekly_series
 from convivial.metrics.service import ServiceResult, service_metrics
@@ -136,6 +137,11 @@ def _team_report(
             for key, (bounds, names) in bands.items()
             if (found := status(community.values.get(key), bounds, names)) is not None
         },
+        picture=network_picture(
+            community.edges,
+            hosts,
+            {m["account_key"]: m["community_value"] for m in members.members},
+        ),
     )
 
 

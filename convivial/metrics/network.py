@@ -22,7 +22,8 @@ from __future__ import annotations
 import operator
 import random
 import threading
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from typing import Any, Literal
 
@@ -40,6 +41,8 @@ __all__ = [
     "leiden_communities",
     "network_features",
     "network_type",
+    "seeded_igraph",
+    "undirected_weights",
 ]
 
 Edge = tuple[str, str, int]
@@ -474,6 +477,12 @@ def leiden_communities(edges: Iterable[Edge]) -> list[frozenset[str]]:
     return sorted(_groups(nodes, membership), key=lambda c: (-len(c), min(c)))
 
 
+def undirected_weights(edges: Iterable[Edge]) -> dict[tuple[str, str], int]:
+    """{a, b} -> conversational interactions between a and b either way, keyed (smaller key,
+    larger key) in sorted order; self-loops and zero counts left out."""
+    return _undirected(_arcs(edges))
+
+
 def _arcs(edges: Iterable[Edge]) -> dict[tuple[str, str], int]:
     """(actor, target) -> summed count, without self-loops and zero counts."""
     arcs: dict[tuple[str, str], int] = {}
@@ -510,19 +519,25 @@ LEIDEN_ITERATIONS = 10
 
 
 def _leiden(graph: igraph.Graph, weights: list[int]) -> list[int]:
-    """Leiden membership, deterministic: igraph draws from a private `random.Random(LEIDEN_SEED)`
-    for this call only (under a lock, as igraph's generator is process-wide), then gets the
-    `random` module back, igraph's default generator. Nodes and edges come in sorted key order,
-    so the input's order does not matter either."""
+    """Leiden membership, deterministic (see `seeded_igraph`). Nodes and edges come in sorted key
+    order, so the input's order does not matter either."""
+    with seeded_igraph():
+        clustering = graph.community_leiden(
+            objective_function="modularity", weights=weights, n_iterations=LEIDEN_ITERATIONS
+        )
+    return list(clustering.membership)
+
+
+@contextmanager
+def seeded_igraph() -> Iterator[None]:
+    """igraph draws from a private `random.Random(LEIDEN_SEED)` inside the block (under a lock,
+    as igraph's generator is process-wide), then gets the `random` module back, its default."""
     with _LEIDEN_LOCK:
         igraph.set_random_number_generator(random.Random(LEIDEN_SEED))
         try:
-            clustering = graph.community_leiden(
-                objective_function="modularity", weights=weights, n_iterations=LEIDEN_ITERATIONS
-            )
+            yield
         finally:
             igraph.set_random_number_generator(random)
-    return list(clustering.membership)
 
 
 def _groups(nodes: list[str], membership: list[int]) -> list[frozenset[str]]:

@@ -23,9 +23,12 @@ class TeamReport:
     """Why a metric is None, by key."""
     statuses: dict[str, str] = field(default_factory=dict)
     """The band a metric's value falls in (METRICS.md "reads as"), by key."""
+    picture: dict[str, Any] = field(default_factory=dict)
+    """The community picture to draw (metrics/picture.py)."""
 
     def as_json(self) -> dict[str, Any]:
-        """The JSON contract: team, window {start, end}, metrics, network, lists."""
+        """The JSON contract: team, window {start, end}, metrics, network, lists (and the
+        picture, which `render_json` leaves out)."""
         return {
             "team": self.team,
             "window": self.window.as_json(),
@@ -34,6 +37,7 @@ class TeamReport:
             "lists": self.lists,
             "reasons": self.reasons,
             "statuses": self.statuses,
+            "picture": self.picture,
         }
 
     @classmethod
@@ -47,4 +51,5 @@ class TeamReport:
             data["lists"],
             data["reasons"],
             data["statuses"],
+            data.get("picture", {}),
         )

@@ -7,13 +7,19 @@ from collections.abc import Sequence
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from convivial.report.charts import funnel_chart, line_chart
+from convivial.report.charts import (
+    funnel_spec,
+    funnel_steps,
+    gains_spec,
+    give_ask_spec,
+    svg,
+    trend_spec,
+)
 from convivial.report.model import TeamReport
 from convivial.report.wording import (
     ACTIVITY,
@@ -191,7 +197,7 @@ def _behaviour_lists(report: TeamReport) -> list[Any]:
 
 def _audience(report: TeamReport) -> list[Any]:
     m = report.metrics
-    steps = _funnel_steps(m)
+    steps = funnel_steps(m)
     parts: list[Any] = [Text(funnel_sentence(m))]
     if steps and steps[0][1]:
         parts.append(Text("  →  ".join(f"{name} {count:,}" for name, count in steps)))
@@ -411,6 +417,7 @@ def render_json(reports: Sequence[TeamReport], one_team: bool) -> str:
     for report in reports:
         shown = report.as_json()
         shown["lists"] = {k: v for k, v in report.lists.items() if k not in _MEMBERS_ONLY}
+        del shown["picture"]
         data.append(shown)
     return _dump(data, one_team)
 
@@ -440,59 +447,15 @@ def render_html(reports: Sequence[TeamReport]) -> str:
         service=SERVICE,
         behaviour=BEHAVIOUR,
         advice=behaviour_advice,
-        give_ask_chart=_give_ask_chart,
-        funnel=_funnel_chart,
-        gains_chart=_gains_chart,
+        give_ask_chart=lambda report: svg(give_ask_spec(report)),
+        funnel=lambda report: svg(funnel_spec(report)),
+        gains_chart=lambda report: svg(gains_spec(report)),
         funnel_sentence=funnel_sentence,
         likely_fakes=_likely_fakes,
         activity=ACTIVITY,
         fmt=format_line,
         duration=format_duration,
         account=account_name,
-        trend=_trend_chart,
+        trend=lambda report: svg(trend_spec(report)),
         headline=headline,
     )
-
-
-def _trend_chart(report: TeamReport) -> Markup:
-    """The weekly series as an SVG line chart (already escaped)."""
-    weeks: list[dict[str, Any]] = report.lists.get("weekly", [])
-    labels = [str(w["week"])[:10] for w in weeks]
-    lines = [
-        ("members talking to each other", "#1b7f3b", "member_to_member_share"),
-        ("answered within 7 days", "#2455c3", "listening_rate"),
-        ("host messages that are replies", "#a86b00", "conversation_share"),
-    ]
-    series = [(name, colour, [w[key] for w in weeks]) for name, colour, key in lines]
-    return Markup(line_chart(labels, series))
-
-
-def _give_ask_chart(report: TeamReport) -> Markup:
-    """Weekly gives per ask as an SVG line chart (already escaped)."""
-    weeks: list[dict[str, Any]] = report.lists.get("behaviour_weekly", [])
-    labels = [str(w["week"])[:10] for w in weeks]
-    values = [float(w["give_ask_ratio"]) for w in weeks]
-    return Markup(line_chart(labels, [("gives per ask", "#1b7f3b", values)], percent=False))
-
-
-def _funnel_steps(metrics: dict[str, Any]) -> list[tuple[str, int]]:
-    steps = [
-        ("followers", metrics.get("followers")),
-        ("reachable", metrics.get("reachable_followers")),
-        ("engaged", metrics.get("engaged_followers")),
-        ("core members", metrics.get("core_members")),
-    ]
-    return [(name, int(v)) for name, v in steps if isinstance(v, int)]
-
-
-def _funnel_chart(report: TeamReport) -> Markup:
-    """Followers → reachable → engaged → core members as bars (already escaped)."""
-    return Markup(funnel_chart(_funnel_steps(report.metrics)))
-
-
-def _gains_chart(report: TeamReport) -> Markup:
-    """New followers per day, where the spikes stand out (already escaped)."""
-    days: list[dict[str, Any]] = report.lists.get("daily_follower_gains", [])
-    labels = [str(d["day"]) for d in days]
-    values = [float(d["new_followers"]) for d in days]
-    return Markup(line_chart(labels, [("new followers a day", "#a86b00", values)], percent=False))
