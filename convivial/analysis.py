@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ from convivial.store import Store
 from convivial.text.labels import CLASSIFIERS
 from convivial.workspace import Workspace
 
-__all__ = ["REPORT_FORMAT", "workspace_reports"]
+__all__ = ["REPORT_FORMAT", "without_handled", "workspace_reports"]
 
 REPORT_FORMAT = 2
 """Bumped whenever what a kept report holds changes, so older ones are computed again."""
@@ -55,6 +56,23 @@ def workspace_reports(
     body = json.dumps([report.as_json() for report in reports], default=_tagged)
     store.save_report(key, state, body)
     return _decoded(body)
+
+
+def without_handled(reports: list[TeamReport], handled: Collection[str]) -> list[TeamReport]:
+    """The reports with the requests marked handled in the inbox left out of `unanswered` (the
+    inbox), and kept in every metric."""
+    return [
+        replace(
+            report,
+            lists={
+                **report.lists,
+                "unanswered": [
+                    u for u in report.lists.get("unanswered", []) if u["message_key"] not in handled
+                ],
+            },
+        )
+        for report in reports
+    ]
 
 
 def _state(ws: Workspace, store: Store) -> str:

@@ -26,7 +26,7 @@ from rich.progress import (
 from rich.text import Text
 
 from convivial import __version__
-from convivial.analysis import workspace_reports
+from convivial.analysis import without_handled, workspace_reports
 from convivial.importer import FileImport, ImportFailed, import_files
 from convivial.metrics import UnknownTeam
 from convivial.report.model import TeamReport
@@ -297,8 +297,11 @@ def inbox(
     limit: Annotated[int, typer.Option(min=1, help="Requests shown per team in text.")] = 30,
     format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
 ) -> None:
-    """Questions and complaints nobody answered: oldest first, the most watched first each day."""
-    reports = _reports(ctx, team, since, until)
+    """Questions and complaints nobody answered: oldest first, the most watched first each day.
+    Requests marked handled in the dashboard are left out."""
+    ws = _workspace(ctx)
+    with ws.open_store() as store:
+        reports = without_handled(_build(ws, store, team, since, until), store.handled())
     _view(
         "inbox",
         reports,
@@ -307,6 +310,37 @@ def inbox(
         render_inbox_json,
         lambda shown, console: render_inbox(shown, console, limit),
     )
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(help="Token every request must carry; made up when not loopback."),
+    ] = None,
+) -> None:
+    """The dashboard in your browser. Only this machine can see it unless --host says otherwise,
+    and then every request needs the token."""
+    import secrets
+
+    import uvicorn
+
+    from convivial.web import create_app
+
+    ws = _workspace(ctx)
+    if token is None and host not in ("127.0.0.1", "localhost", "::1"):
+        token = secrets.token_urlsafe(24)
+    with _LabelProgress() as progress, ws.open_store() as store:
+        reports = workspace_reports(ws, store, labelling=progress.update)
+    address = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    out.print(
+        f"{len(reports)} team(s) ready. Open {address}" + (f"?token={token}" if token else "")
+    )
+    out.print("Stop with Ctrl+C. To import more data, stop the dashboard first.")
+    uvicorn.run(create_app(ws, token), host=host, port=port, log_level="warning")
 
 
 @app.command()

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from convivial.report.model import TeamReport
 
 __all__ = [
+    "Spec",
     "cadence_spec",
     "funnel_spec",
     "funnel_steps",

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from convivial.report.charts import (
+    Spec,
     funnel_spec,
     funnel_steps,
     gains_spec,
@@ -45,6 +47,7 @@ __all__ = [
     "render_members",
     "render_members_json",
     "render_text",
+    "section_helpers",
 ]
 
 RESPONDERS_SHOWN = 10
@@ -439,23 +442,30 @@ _ENV = Environment(
 
 
 def render_html(reports: Sequence[TeamReport]) -> str:
-    """One self-contained HTML file: no scripts, styles inline, every text escaped."""
+    """One self-contained HTML file: no scripts, styles inline, charts as SVG, every text
+    escaped."""
     template = _ENV.get_template("report.html.j2")
-    return template.render(
-        reports=reports,
-        scorecard=SCORECARD,
-        service=SERVICE,
-        behaviour=BEHAVIOUR,
-        advice=behaviour_advice,
-        give_ask_chart=lambda report: svg(give_ask_spec(report)),
-        funnel=lambda report: svg(funnel_spec(report)),
-        gains_chart=lambda report: svg(gains_spec(report)),
-        funnel_sentence=funnel_sentence,
-        likely_fakes=_likely_fakes,
-        activity=ACTIVITY,
-        fmt=format_line,
-        duration=format_duration,
-        account=account_name,
-        trend=lambda report: svg(trend_spec(report)),
-        headline=headline,
-    )
+    return template.render(reports=reports, **section_helpers(svg))
+
+
+def section_helpers(chart: Callable[[Spec | None], Markup]) -> dict[str, Any]:
+    """What the team sections (`_*.html.j2`) need besides `report`: the wording, and `chart`,
+    which draws a Vega-Lite spec (as SVG here, embedded for vega-embed in the dashboard)."""
+    return {
+        "chart": chart,
+        "trend_spec": trend_spec,
+        "give_ask_spec": give_ask_spec,
+        "funnel_spec": funnel_spec,
+        "gains_spec": gains_spec,
+        "scorecard": SCORECARD,
+        "service": SERVICE,
+        "behaviour": BEHAVIOUR,
+        "advice": behaviour_advice,
+        "funnel_sentence": funnel_sentence,
+        "likely_fakes": _likely_fakes,
+        "activity": ACTIVITY,
+        "fmt": format_line,
+        "duration": format_duration,
+        "account": account_name,
+        "headline": headline,
+    }

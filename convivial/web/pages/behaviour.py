@@ -1,0 +1,15 @@
+"""Behaviour: give before you ask over time, repeated posts, cadence and channel fit."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from convivial.report.charts import cadence_spec
+from convivial.web.app import embed, page, view_of
+
+
+async def show(request: Request) -> Response:
+    view = view_of(request)
+    cadence = embed(cadence_spec(view.report)) if view.report else ""
+    return page(request, "behaviour.html.j2", view, cadence=cadence)

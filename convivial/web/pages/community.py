@@ -1,0 +1,35 @@
+"""Community: the network picture (members by cluster, sized by community value, the host
+highlighted) and the toggle that takes the host away to show whether the party goes on."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from convivial.report.charts import network_spec
+from convivial.report.model import TeamReport
+from convivial.web.app import embed, page, view_of
+
+
+async def show(request: Request) -> Response:
+    view = view_of(request)
+    return page(request, "community.html.j2", view, **_picture(view.report, True))
+
+
+async def picture(request: Request) -> Response:
+    """The picture alone (for the toggle): `host=0` draws it without the host."""
+    view = view_of(request)
+    with_host = request.query_params.get("host", "1") != "0"
+    return page(request, "_picture.html.j2", view, **_picture(view.report, with_host))
+
+
+def _picture(report: TeamReport | None, with_host: bool) -> dict[str, object]:
+    if report is None or not report.picture:
+        return {"picture": None, "with_host": with_host, "drawn": ""}
+    drawing = report.picture["with_host" if with_host else "without_host"]
+    title = "with the host" if with_host else "without the host"
+    return {
+        "picture": report.picture,
+        "with_host": with_host,
+        "drawn": embed(network_spec(drawing, title)),
+    }
