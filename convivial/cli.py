@@ -39,10 +39,11 @@ from convivial.report.render import (
     render_json,
     render_members,
     render_members_json,
+    render_pdf,
     render_text,
 )
 from convivial.sources import SourceError, source_names
-from convivial.store import Store
+from convivial.store import Store, WorkspaceBusy
 from convivial.workspace import TeamConfig, Workspace, WorkspaceError, parse_account
 
 __all__ = ["app", "main"]
@@ -78,6 +79,7 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     html = "html"
+    pdf = "pdf"
 
 
 WorkspaceOption = Annotated[
@@ -242,7 +244,9 @@ def report(
     team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
     since: Annotated[datetime | None, typer.Option(help="Window start (UTC).")] = None,
     until: Annotated[datetime | None, typer.Option(help="Window end, exclusive (UTC).")] = None,
-    format: Annotated[Format, typer.Option("--format", help="text, json or html.")] = Format.text,
+    format: Annotated[
+        Format, typer.Option("--format", help="text, json, html or pdf.")
+    ] = Format.text,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file.")] = None,
 ) -> None:
     """The report: per team, over a window (default: 90 days to the latest event)."""
@@ -253,7 +257,13 @@ def report(
         render_text(reports, panels)
         return
     if format is Format.text:
-        raise BadInput("text goes to the terminal; use --format json or html with -o")
+        raise BadInput("text goes to the terminal; use --format json, html or pdf with -o")
+    if format is Format.pdf:
+        if output is None:
+            raise BadInput("a PDF goes to a file: add -o FILE.pdf")
+        output.write_bytes(render_pdf(reports))
+        err.print(f"Wrote {output}")
+        return
     body = (
         render_json(reports, one_team=team is not None)
         if format is Format.json
@@ -522,7 +532,14 @@ def main() -> None:
     """Run the app with the exit-code contract."""
     try:
         app(standalone_mode=False)
-    except (BadInput, ImportFailed, SourceError, WorkspaceError, UnknownTeam) as exc:
+    except (
+        BadInput,
+        ImportFailed,
+        SourceError,
+        WorkspaceError,
+        WorkspaceBusy,
+        UnknownTeam,
+    ) as exc:
         err.print(f"convivial: {exc}", markup=False, highlight=False)
         sys.exit(1)
     except typer.Exit as exc:

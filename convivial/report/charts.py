@@ -111,7 +111,7 @@ def give_ask_spec(report: TeamReport) -> Spec | None:
         alt.Chart(_data(rows))
         .mark_bar()
         .encode(
-            x=alt.X("week:T", title=None),
+            x=alt.X("week:O", title=None, axis=alt.Axis(labelAngle=-45)),
             xOffset=alt.XOffset("class:N", scale=alt.Scale(domain=["give", "ask"])),
             y=alt.Y("messages:Q", title="host messages"),
             color=alt.Color(
@@ -120,7 +120,7 @@ def give_ask_spec(report: TeamReport) -> Spec | None:
                 scale=alt.Scale(domain=["give", "ask"], range=[GREEN, AMBER]),
                 legend=alt.Legend(orient="top"),
             ),
-            tooltip=[alt.Tooltip("week:T"), "class:N", "messages:Q"],
+            tooltip=["week:O", "class:N", "messages:Q"],
         )
         .properties(width=WIDTH, height=150)
     )
@@ -175,6 +175,8 @@ def gains_spec(report: TeamReport) -> Spec | None:
         tooltip=[alt.Tooltip("day:T"), alt.Tooltip("new_followers:Q", format=",")],
     )
     line = base.mark_line(color=AMBER)
+    if not spikes:
+        return _spec(line.properties(width=WIDTH, height=150))
     marked = base.transform_filter("datum.spike").mark_point(color=RED, size=80, filled=True)
     return _spec((line + marked).properties(width=WIDTH, height=150))
 

@@ -46,6 +46,7 @@ __all__ = [
     "render_json",
     "render_members",
     "render_members_json",
+    "render_pdf",
     "render_text",
     "section_helpers",
 ]
@@ -446,6 +447,13 @@ def render_html(reports: Sequence[TeamReport]) -> str:
     escaped."""
     template = _ENV.get_template("report.html.j2")
     return template.render(reports=reports, **section_helpers(svg))
+
+
+def render_pdf(reports: Sequence[TeamReport]) -> bytes:
+    """The HTML report as a paginated PDF (WeasyPrint: no script runs; the same escaped HTML)."""
+    import weasyprint
+
+    return bytes(weasyprint.HTML(string=render_html(reports)).write_pdf())
 
 
 def section_helpers(chart: Callable[[Spec | None], Markup]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from convivial.store.writer import ImportWriter, purge_erased
 
-__all__ = ["MIGRATIONS", "ImportRecord", "Store", "TeamAccounts"]
+__all__ = ["MIGRATIONS", "ImportRecord", "Store", "TeamAccounts", "WorkspaceBusy"]
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -77,12 +77,24 @@ LabelProgress = Callable[[int, int], None]
 _LABEL_CHUNK = 250_000
 
 
+class WorkspaceBusy(Exception):
+    """Another process holds the store (DuckDB lets one process write). One line."""
+
+
 class Store:
     """A convivial.duckdb file, migrated to the current schema on open."""
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
-        self._con = duckdb.connect(str(path), read_only=read_only)
+        try:
+            self._con = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            raise WorkspaceBusy(
+                f"{path} is open in another convivial process (the dashboard?):"
+                " stop it, then run this again"
+            ) from None
         self._con.execute("SET TimeZone = 'UTC'")
         self._ibis: Any = None
         if not read_only:
