@@ -215,12 +215,13 @@ class _Guard:
             )
             return
         if request.method not in ("GET", "HEAD"):
+            body = await request.body()  # kept, so the form can be read here and again by the page
             if not await self._post_allowed(request):
                 await _refuse(403, "This page is out of date: reload it and try again.")(
                     scope, receive, send
                 )
                 return
-            receive = _replay(await request.body())
+            receive = _replay(body)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
