@@ -24,6 +24,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
@@ -110,12 +111,13 @@ class View:
         return urlencode({k: v for k, v in params.items() if v is not None})
 
 
-def view_of(request: Request) -> View:
-    """The team and window the request asks for (the first team, the default window)."""
+async def view_of(request: Request) -> View:
+    """The team and window the request asks for (the first team, the default window). A window
+    not asked for before is computed in a worker thread, so other pages keep answering."""
     dashboard: Dashboard = request.app.state.dashboard
     days_text = request.query_params.get("days", "")
     days = int(days_text) if days_text.isdigit() and int(days_text) in WINDOWS else None
-    reports = dashboard.reports(days)
+    reports = await run_in_threadpool(dashboard.reports, days)
     team = request.query_params.get("team")
     chosen = next((r for r in reports if r.team == team), reports[0] if reports else None)
     return View(reports, chosen, days)

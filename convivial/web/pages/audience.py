@@ -9,4 +9,4 @@ from convivial.web.app import page, view_of
 
 
 async def show(request: Request) -> Response:
-    return page(request, "audience.html.j2", view_of(request))
+    return page(request, "audience.html.j2", await view_of(request))

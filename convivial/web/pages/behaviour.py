@@ -10,6 +10,6 @@ from convivial.web.app import embed, page, view_of
 
 
 async def show(request: Request) -> Response:
-    view = view_of(request)
+    view = await view_of(request)
     cadence = embed(cadence_spec(view.report)) if view.report else ""
     return page(request, "behaviour.html.j2", view, cadence=cadence)

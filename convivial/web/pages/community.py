@@ -12,13 +12,13 @@ from convivial.web.app import embed, page, view_of
 
 
 async def show(request: Request) -> Response:
-    view = view_of(request)
+    view = await view_of(request)
     return page(request, "community.html.j2", view, **_picture(view.report, True))
 
 
 async def picture(request: Request) -> Response:
     """The picture alone (for the toggle): `host=0` draws it without the host."""
-    view = view_of(request)
+    view = await view_of(request)
     with_host = request.query_params.get("host", "1") != "0"
     return page(request, "_picture.html.j2", view, **_picture(view.report, with_host))
 

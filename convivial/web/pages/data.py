@@ -19,4 +19,4 @@ async def show(request: Request) -> Response:
             return list(store.imports()), store.rejects()[:REJECTS_SHOWN]
 
     imports, rejects = await run_in_threadpool(read)
-    return page(request, "data.html.j2", view_of(request), imports=imports, rejects=rejects)
+    return page(request, "data.html.j2", await view_of(request), imports=imports, rejects=rejects)

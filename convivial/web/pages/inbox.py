@@ -15,7 +15,7 @@ SHOWN = 200
 
 async def show(request: Request) -> Response:
     dashboard: Dashboard = request.app.state.dashboard
-    view = view_of(request)
+    view = await view_of(request)
 
     def handled() -> set[str]:
         with dashboard.locked() as store:

@@ -12,5 +12,5 @@ SHOWN = 100
 
 
 async def show(request: Request) -> Response:
-    view = view_of(request)
+    view = await view_of(request)
     return page(request, "members.html.j2", view, shown=SHOWN)

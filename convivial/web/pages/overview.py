@@ -19,7 +19,7 @@ SPARKLINES = (
 
 
 async def show(request: Request) -> Response:
-    view = view_of(request)
+    view = await view_of(request)
     sparks = []
     if view.report is not None:
         for label, rows, key, percent in SPARKLINES:
