@@ -63,14 +63,23 @@ def test_settings_change_the_kept_report(tmp_path: Path, cli: CliRun, twcs_head:
     assert after != before and after["end"] == before["end"]  # type: ignore[index]
 
 
-def test_forget_drops_every_kept_report(tmp_path: Path, cli: CliRun, twcs_head: Path) -> None:
+def test_forget_drops_every_kept_report_and_handled_mark(
+    tmp_path: Path, cli: CliRun, twcs_head: Path
+) -> None:
     root = tmp_path / "ws"
     assert cli("-w", root, "init")[0] == 0
     assert cli("-w", root, "import", "twcs", twcs_head)[0] == 0
     assert cli("-w", root, "inbox", "--format", "json")[0] == 0
     assert any(PERSON in body for _, body in _kept(root))
+    with Workspace(root).open_store() as store:
+        theirs = store.arrow("SELECT message_key FROM messages WHERE author_key = ?", [PERSON])
+        key = theirs.column("message_key")[0].as_py()
+        assert store.mark_handled(key) and key in store.handled()
+        assert not store.mark_handled("twitter:no-such-message")
     assert cli("-w", root, "forget", PERSON)[0] == 0
     assert _kept(root) == []
+    with Workspace(root).open_store() as store:
+        assert store.handled() == {}  # the mark on their message went with it
     assert cli("-w", root, "report", "--format", "json")[0] == 0
     assert not any(PERSON in body for _, body in _kept(root))
     with Workspace(root).open_store(read_only=True) as store:
