@@ -5,10 +5,12 @@ Exit codes: 0 success, 1 bad input or usage (one-line reason on stderr), 2 inter
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -27,7 +29,7 @@ from rich.text import Text
 
 from convivial import __version__
 from convivial.analysis import without_handled, workspace_reports
-from convivial.importer import FileImport, ImportFailed, import_files
+from convivial.importer import Fetched, FileImport, ImportFailed, import_fetched, import_files
 from convivial.metrics import UnknownTeam
 from convivial.report.model import TeamReport
 from convivial.report.render import (
@@ -43,7 +45,7 @@ from convivial.report.render import (
     render_text,
 )
 from convivial.sources import SourceError, source_names
-from convivial.store import Store, WorkspaceBusy
+from convivial.store import ImportRecord, Store, WorkspaceBusy
 from convivial.workspace import TeamConfig, Workspace, WorkspaceError, parse_account
 
 __all__ = ["app", "main"]
@@ -319,6 +321,67 @@ def inbox(
         format,
         render_inbox_json,
         lambda shown, console: render_inbox(shown, console, limit),
+    )
+
+
+fetch_app = typer.Typer(help="Fetch from a live, open API (only what is new since last time).")
+app.add_typer(fetch_app, name="fetch")
+
+MASTODON_TOKEN = "CONVIVIAL_MASTODON_TOKEN"
+
+
+@fetch_app.command("mastodon")
+def fetch_mastodon_(
+    ctx: typer.Context,
+    instance: Annotated[str, typer.Option(help="The server, e.g. https://mastodon.social")],
+    account: Annotated[str, typer.Option(help="The account to fetch, e.g. myshop")],
+    team: Annotated[str | None, typer.Option(help="The team it is a brand of.")] = None,
+) -> None:
+    """An account's statuses and the conversations around them, its notifications (with an
+    access token), followers and following. The token is read from $CONVIVIAL_MASTODON_TOKEN
+    (or asked for) and never stored."""
+    from convivial.sources.mastodon_fetch import (
+        SOURCE,
+        STREAMS,
+        VERSION,
+        Chunk,
+        FetchFailed,
+        fetch_mastodon,
+        mastodon_client,
+    )
+
+    ws = _workspace(ctx)
+    token = os.environ.get(MASTODON_TOKEN)
+    if token is None and sys.stdin.isatty():
+        token = typer.prompt(
+            "Access token (Enter for public data only)", default="", hide_input=True
+        )
+    api = mastodon_client(instance, token or None)
+
+    def done(chunk: Fetched, record: ImportRecord) -> None:
+        assert isinstance(chunk, Chunk)
+        out.print(
+            f"{chunk.cursor.stream}: {chunk.items:,} read: {record.messages_added:,} messages,"
+            f" {record.interactions_added:,} interactions, {record.follows_added:,} follows,"
+            f" {record.accounts_added:,} accounts added."
+        )
+
+    with ws.open_store() as store:
+        try:
+            streams = STREAMS if token else tuple(s for s in STREAMS if s != "notifications")
+            chunks = fetch_mastodon(api, account, partial(store.cursor, SOURCE), team, streams)
+            records = import_fetched(store, SOURCE, VERSION, chunks, done)
+        except FetchFailed as exc:
+            raise BadInput(
+                f"{instance}: {exc}. What was fetched before is saved: run the same command"
+                " again to go on from there."
+            ) from None
+    if not token:
+        out.print("No access token: notifications were not fetched (public data only).")
+    out.print(
+        f"Fetched {account} from {instance}: {len(records)} new chunk(s)."
+        if records
+        else f"Nothing new for {account} on {instance}."
     )
 
 

@@ -13,12 +13,20 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from convivial.sources import Batch, Source, SourceError, SourceOptions, get_source
-from convivial.store import ImportRecord, LabelProgress, Store
+from convivial.store import FetchCursor, ImportRecord, LabelProgress, Store
 from convivial.text.labels import CLASSIFIERS
 
-__all__ = ["FileImport", "ImportFailed", "import_file", "import_files"]
+__all__ = [
+    "Fetched",
+    "FileImport",
+    "ImportFailed",
+    "import_fetched",
+    "import_file",
+    "import_files",
+]
 
 Progress = Callable[[Path, int, int, int], None]
 """Called with (file, bytes done, bytes in all, rows done) as an import goes."""
@@ -116,6 +124,47 @@ def import_file(
     store.refresh_labels(CLASSIFIERS, labelling)
     record = next(r for r in store.imports() if r.import_id == import_id)
     return FileImport(path, record, False, sorted(shown, key=lambda s: s[0] or 0))
+
+
+class Fetched(Protocol):
+    """A chunk of a live fetch: records, the cursor past them, a label and a digest."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def batch(self) -> Batch: ...
+    @property
+    def cursor(self) -> FetchCursor: ...
+    @property
+    def digest(self) -> str: ...
+
+
+def import_fetched(
+    store: Store,
+    source_name: str,
+    source_version: str,
+    chunks: Iterable[Fetched],
+    done: Callable[[Fetched, ImportRecord], None] | None = None,
+    labelling: LabelProgress | None = None,
+) -> list[ImportRecord]:
+    """Write each fetched chunk in its own transaction with its cursor (so a failure keeps the
+    chunks before it, and the next fetch resumes after them), then label the new messages."""
+    records = []
+    try:
+        for chunk in chunks:
+            with store.begin_fetch(
+                source_name, source_version, chunk.label, chunk.digest, chunk.cursor
+            ) as writer:
+                writer.write(chunk.batch)
+                import_id = writer.import_id
+            record = next(r for r in store.imports() if r.import_id == import_id)
+            records.append(record)
+            if done is not None:
+                done(chunk, record)
+    finally:
+        if records:
+            store.refresh_labels(CLASSIFIERS, labelling)
+    return records
 
 
 def _ahead(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:

@@ -1,6 +1,7 @@
 """The DuckDB store: schema, migrations, the one owner of connections."""
 
 from convivial.store.store import (
+    FetchCursor,
     ImportRecord,
     Labeller,
     LabelProgress,
@@ -10,6 +11,7 @@ from convivial.store.store import (
 )
 
 __all__ = [
+    "FetchCursor",
     "ImportRecord",
     "LabelProgress",
     "Labeller",

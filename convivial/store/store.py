@@ -17,7 +17,14 @@ import pyarrow as pa
 
 from convivial.store.writer import ImportWriter, purge_erased
 
-__all__ = ["MIGRATIONS", "ImportRecord", "Store", "TeamAccounts", "WorkspaceBusy"]
+__all__ = [
+    "MIGRATIONS",
+    "FetchCursor",
+    "ImportRecord",
+    "Store",
+    "TeamAccounts",
+    "WorkspaceBusy",
+]
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -75,6 +82,15 @@ LabelProgress = Callable[[int, int], None]
 """Called with (messages labelled so far, messages to label)."""
 
 _LABEL_CHUNK = 250_000
+
+
+@dataclass(frozen=True)
+class FetchCursor:
+    """Where a fetch stream of one account now stands."""
+
+    account: str
+    stream: str
+    value: str
 
 
 class WorkspaceBusy(Exception):
@@ -227,6 +243,26 @@ class Store:
         except BaseException:
             self._con.execute("ROLLBACK")
             raise
+
+    def cursor(self, source: str, account: str, stream: str) -> str | None:
+        """Where the last fetch of this stream stopped, if it ran."""
+        rows = self._con.execute(
+            "SELECT cursor FROM fetch_cursors WHERE source = ? AND account = ? AND stream = ?",
+            [source, account, stream],
+        ).fetchall()
+        return str(rows[0][0]) if rows else None
+
+    @contextmanager
+    def begin_fetch(
+        self, source: str, source_version: str, file: str, sha256: str, cursor: FetchCursor
+    ) -> Iterator[ImportWriter]:
+        """One transaction for one fetched chunk, its cursor saved with it: both or neither."""
+        with self.begin_import(source, source_version, file, sha256) as writer:
+            yield writer
+            self._con.execute(
+                "INSERT OR REPLACE INTO fetch_cursors VALUES (?, ?, ?, ?, ?)",
+                [source, cursor.account, cursor.stream, cursor.value, _now()],
+            )
 
     # -- labels ---------------------------------------------------------------------------
 

@@ -1,0 +1,214 @@
+"""`convivial fetch mastodon`: one account's statuses with the conversations around them, its
+notifications (mentions, favourites, reblogs, follows), followers and following, from a Mastodon
+server's API through Mastodon.py.
+
+Incremental and resumable: each stream pages forward in time from its cursor (`min_id`, as the
+server's `Link: rel="prev"` header gives it), and every chunk of pages is written in one
+transaction together with the cursor past it. A second fetch asks only for what came after; an
+interrupted one starts again where the last chunk ended, and deterministic ids make any overlap
+harmless. Rate limits: a 429 or 503 is retried after the server's `Retry-After` (urllib3's
+`Retry`), then Mastodon.py waits for `X-RateLimit-Reset`. The token is only ever in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import pyarrow as pa
+import requests
+from mastodon import Mastodon, MastodonError
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from convivial.sources.base import (
+    ACCOUNT_SCHEMA,
+    FOLLOW_SCHEMA,
+    HOST_SCHEMA,
+    INTERACTION_SCHEMA,
+    MESSAGE_SCHEMA,
+    Batch,
+    records_table,
+)
+from convivial.sources.mastodon import (
+    PLATFORM,
+    Records,
+    account_record,
+    notification_records,
+    status_records,
+)
+from convivial.store import FetchCursor
+
+__all__ = ["SOURCE", "VERSION", "Chunk", "FetchFailed", "fetch_mastodon", "mastodon_client"]
+
+SOURCE = "mastodon-api"
+VERSION = "1"
+STREAMS = ("statuses", "notifications", "followers", "following")
+NOTIFICATION_TYPES = ["mention", "favourite", "reblog", "follow"]
+PAGE_SIZE = {"statuses": 40, "notifications": 40, "followers": 80, "following": 80}
+CHUNK_PAGES = 10
+"""Pages written per transaction: what an interruption can cost at most."""
+
+
+class FetchFailed(Exception):
+    """The server could not be read; what was fetched before is kept. One line."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Some pages of one stream, as records, with the cursor past them."""
+
+    label: str
+    batch: Batch
+    cursor: FetchCursor
+    digest: str
+    items: int
+
+
+def mastodon_client(
+    instance: str, token: str | None, *, retries: int = 5, backoff: float = 0.5
+) -> Mastodon:
+    """A Mastodon.py client whose HTTP session retries 429, 500, 502, 503 and 504 after the
+    server's Retry-After (or an exponential backoff), up to `retries` times."""
+    retry = Retry(
+        total=retries,
+        status_forcelist=(429, 500, 502, 503, 504),
+        allowed_methods=("GET",),
+        respect_retry_after_header=True,
+        backoff_factor=backoff,
+        raise_on_status=False,
+    )
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return Mastodon(
+        api_base_url=instance,
+        access_token=token,
+        session=session,
+        ratelimit_method="wait",
+        version_check_mode="none",
+        request_timeout=60,
+    )
+
+
+def fetch_mastodon(
+    api: Mastodon,
+    handle: str,
+    cursor: Callable[[str, str], str | None],
+    team: str | None = None,
+    streams: Sequence[str] = STREAMS,
+) -> Iterator[Chunk]:
+    """The chunks of each of `streams` of `handle` after its cursor (`cursor(account, stream)`);
+    the first chunk makes the account a brand of `team` (default: its own name)."""
+    owner = _call(lambda: api.account_lookup(handle.lstrip("@")), "looking up the account")
+    acct, account_id = str(owner["acct"]), owner["id"]
+    host: dict[str, str] | None = {
+        "team": team or acct,
+        "platform": PLATFORM,
+        "account_ref": acct,
+        "role": "brand",
+    }
+    for stream in streams:
+        since = cursor(acct, stream)
+        pages: list[Sequence[Any]] = []
+        position = since or "0"
+        for page, after in _pages(api, stream, account_id, since):
+            pages.append(page)
+            position = after
+            if len(pages) == CHUNK_PAGES:
+                yield _chunk(api, acct, stream, pages, position, host)
+                pages, host = [], None
+        if pages:
+            yield _chunk(api, acct, stream, pages, position, host)
+            host = None
+
+
+def _pages(
+    api: Mastodon, stream: str, account_id: Any, since: str | None
+) -> Iterator[tuple[Sequence[Any], str]]:
+    """Each non-empty page of the stream after `since`, oldest first, with the cursor past it."""
+    start = since or "0"
+    calls: dict[str, Callable[[], Any]] = {
+        "statuses": lambda: api.account_statuses(account_id, min_id=start, limit=40),
+        "notifications": lambda: api.notifications(
+            min_id=start, limit=40, types=NOTIFICATION_TYPES
+        ),
+        "followers": lambda: api.account_followers(account_id, min_id=start, limit=80),
+        "following": lambda: api.account_following(account_id, min_id=start, limit=80),
+    }
+    page = _call(calls[stream], f"reading {stream}")
+    while page:
+        after = getattr(page, "_pagination_prev", None) or {}
+        if "min_id" not in after:
+            raise FetchFailed(f"the server gave no link past this page of {stream}")
+        yield page, str(after["min_id"])
+        page = _call(partial(api.fetch_previous, page), f"reading {stream}")
+
+
+def _chunk(
+    api: Mastodon,
+    acct: str,
+    stream: str,
+    pages: list[Sequence[Any]],
+    position: str,
+    host: dict[str, str] | None,
+) -> Chunk:
+    items = [item for page in pages for item in page]
+    records: Records = {}
+    for item in items:
+        found = _records(api, stream, item, acct)
+        for key, rows in found.items():
+            records.setdefault(key, []).extend(rows)
+    digest = hashlib.sha256(json.dumps(items, default=str, sort_keys=True).encode()).hexdigest()
+    batch = Batch(
+        accounts=_table(ACCOUNT_SCHEMA, records.get("accounts")),
+        messages=_table(MESSAGE_SCHEMA, records.get("messages")),
+        interactions=_table(INTERACTION_SCHEMA, records.get("interactions")),
+        follows=_table(FOLLOW_SCHEMA, records.get("follows")),
+        hosts=records_table(HOST_SCHEMA, [host]) if host else None,
+        rows=len(items),
+    )
+    label = f"{str(api.api_base_url).rstrip('/')}/@{acct} {stream}"
+    return Chunk(label, batch, FetchCursor(acct, stream, position), digest, len(items))
+
+
+def _records(api: Mastodon, stream: str, item: Any, owner: str) -> Records:
+    if stream == "statuses":
+        found = status_records(item)
+        if item.get("replies_count") or item.get("in_reply_to_id"):
+            context = _call(lambda: api.status_context(item["id"]), "reading a conversation")
+            for other in [*context["ancestors"], *context["descendants"]]:
+                more = status_records(other)
+                found["messages"] += more["messages"]
+                found["accounts"] += more["accounts"]
+        return found
+    if stream == "notifications":
+        return notification_records(item, owner)
+    account = account_record(item)
+    follow = (
+        (account["account_id"], owner) if stream == "followers" else (owner, account["account_id"])
+    )
+    return {
+        "accounts": [account],
+        "follows": [{"platform": PLATFORM, "follower_id": follow[0], "followed_id": follow[1]}],
+    }
+
+
+def _table(schema: pa.Schema, rows: list[dict[str, Any]] | None) -> pa.Table | None:
+    return records_table(schema, rows) if rows else None
+
+
+def _call(request: Callable[[], Any], doing: str) -> Any:
+    """The request's answer, or FetchFailed saying what failed while doing what."""
+    try:
+        return request()
+    except MastodonError as exc:
+        reason = " ".join(str(a) for a in exc.args if a) or type(exc).__name__
+        raise FetchFailed(f"{doing}: {reason}") from None
+    except requests.RequestException as exc:
+        raise FetchFailed(f"{doing}: {exc}") from None
