@@ -8,6 +8,8 @@ import json
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import date, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from convivial import __version__
@@ -78,7 +80,20 @@ def without_handled(reports: list[TeamReport], handled: Collection[str]) -> list
 def _state(ws: Workspace, store: Store) -> str:
     """What every kept report of this moment shares: the data, the settings, the code."""
     settings = hashlib.sha256(ws.config_path.read_bytes()).hexdigest()
-    return f"{REPORT_FORMAT}-{__version__}-{settings}-{store.data_state()}"
+    return f"{REPORT_FORMAT}-{__version__}-{_code()}-{settings}-{store.data_state()}"
+
+
+@cache
+def _code() -> str:
+    """A fingerprint of the code that computes reports (the metrics and the audit model), so
+    that a changed metric is never read from a report kept before the change."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for folder in ("metrics", "audit"):
+        for path in sorted((package / folder).rglob("*")):
+            if path.suffix in (".py", ".joblib", ".json"):
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _tagged(value: object) -> dict[str, str]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from starlette.requests import Request
 from starlette.responses import Response
 
 from convivial.report.charts import sparkline_spec
-from convivial.web.app import embed, page, view_of
+from convivial.web.app import Dashboard, page, view_of
 
 SPARKLINES = (
     ("Members talking to each other", "weekly", "member_to_member_share", True),
@@ -20,8 +22,11 @@ SPARKLINES = (
 
 async def show(request: Request) -> Response:
     view = await view_of(request)
+    dashboard: Dashboard = request.app.state.dashboard
+    report = view.report
     sparks = []
-    if view.report is not None:
+    if report is not None:
         for label, rows, key, percent in SPARKLINES:
-            sparks.append((label, embed(sparkline_spec(view.report, rows, key, percent))))
+            build = partial(sparkline_spec, report, rows, key, percent)
+            sparks.append((label, dashboard.chart(view, key, build)))
     return page(request, "overview.html.j2", view, sparks=sparks)
