@@ -35,7 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/analyse.py
 	$(BIN)/python bench/service.py
 	$(BIN)/python bench/audit.py
-	$(BIN)/python bench/serve.py
+	$(BIN)/python bench/dashboard.py
 
 lock:
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock

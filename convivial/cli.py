@@ -406,6 +406,8 @@ def serve(
     ws = _workspace(ctx)
     if token is None and host not in ("127.0.0.1", "localhost", "::1"):
         token = secrets.token_urlsafe(24)
+    if token is not None and len(token) < 16:
+        raise BadInput("--token needs at least 16 characters (leave it out to have one made)")
     with _LabelProgress() as progress, ws.open_store() as store:
         reports = workspace_reports(ws, store, labelling=progress.update)
     address = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dashboard import PAGES, chromium, serving
+from browser import PAGES, chromium, serving
 from playwright.sync_api import Browser, ConsoleMessage, Page
 
 SHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"

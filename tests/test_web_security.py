@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import CliRun
-from dashboard import PAGES, chromium, serving
+from browser import PAGES, chromium, serving
 from markupsafe import escape
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request, Response
 from pypdf import PdfReader
@@ -763,3 +763,23 @@ def test_a_post_with_the_page_csrf_marks_the_request_handled(hostile: Path) -> N
             assert response.status_code == 303
         assert len(_inbox_forms(client)) == len(forms)
     assert _handled(hostile) == set()
+
+
+def test_an_empty_or_short_token_is_refused(hostile: Path, cli: CliRun) -> None:
+    for weak in ("", "short"):
+        with pytest.raises(ValueError, match="at least 16 characters"):
+            create_app(Workspace(hostile), weak)
+    code, _, err = cli("-w", hostile, "serve", "--host", "0.0.0.0", "--token", "")
+    assert code == 1 and "--token needs at least 16 characters" in err
+
+
+def test_without_a_token_only_loopback_names_are_answered(hostile: Path) -> None:
+    """A page on another domain that points its name at 127.0.0.1 (DNS rebinding) must not
+    read the dashboard or post to it."""
+    with in_process(hostile, base_url="http://evil.example:8000") as client:
+        assert client.get("/inbox").status_code == 403
+        assert client.get("/static/convivial.css").status_code == 403
+        assert client.post("/inbox/handled", data={"csrf": "x"}).status_code == 403
+    for name in ("http://localhost:8000", "http://127.0.0.1:8000", "http://[::1]:8000"):
+        with in_process(hostile, base_url=name) as client:
+            assert client.get("/inbox").status_code == 200, name

@@ -185,8 +185,16 @@ def health(request: Request) -> Response:
     return PlainTextResponse("ok")
 
 
+MIN_TOKEN = 16
+"""Characters a token needs at least: shorter ones are guessable."""
+
+
 def create_app(ws: Workspace, token: str | None = None) -> Starlette:
-    """The dashboard over `ws`; with `token`, every request must carry it."""
+    """The dashboard over `ws`; with `token`, every request must carry it. Without one, it
+    answers only requests addressed to this machine by a loopback name (a web page elsewhere
+    cannot reach it by pointing its own domain at 127.0.0.1)."""
+    if token is not None and len(token) < MIN_TOKEN:
+        raise ValueError(f"a token needs at least {MIN_TOKEN} characters")
     from convivial.web.pages import ROUTES
 
     dashboard = Dashboard(ws)
@@ -221,6 +229,11 @@ class _Guard:
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
+        if self.token is None and request.url.hostname not in _LOOPBACK_HOSTS:
+            await _refuse(403, "Without a token this dashboard answers only to localhost.")(
+                scope, receive, send
+            )
+            return
         from_query = self.token is not None and _same(request.query_params.get("token"), self.token)
         if self.token is not None and not (from_query or self._carries_token(request)):
             await _refuse(401, "This dashboard needs its token: open the address it printed.")(
@@ -269,6 +282,9 @@ class _Guard:
         form = await request.form()
         sent = form.get("csrf")
         return isinstance(sent, str) and _same(sent, self.csrf)
+
+
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def _same(given: str | None, expected: str) -> bool:

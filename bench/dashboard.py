@@ -14,7 +14,7 @@ Prints p50 and p95 of each against /health's p95 in the same run, and each page'
 target (<= 150 ms: pages render kept reports, nothing is computed per request). Last, stops the
 server (its peak resident memory by `os.wait4`) and starts it again to time a start that reads the
 kept reports, and its first `?days=30`.
-Usage: python bench/serve.py [--copies 560] [--requests 200] [--keep] [--rebuild]
+Usage: python bench/dashboard.py [--copies 560] [--requests 200] [--keep] [--rebuild]
 """
 
 from __future__ import annotations
