@@ -29,8 +29,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import CliRun
 from browser import PAGES, chromium, serving
+from conftest import CliRun
 from markupsafe import escape
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request, Response
 from pypdf import PdfReader
