@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/service.py
 	$(BIN)/python bench/audit.py
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/mastodon_archive.py
 
 lock:
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
