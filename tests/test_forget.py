@@ -83,3 +83,44 @@ def test_forgetting_someone_never_seen_keeps_them_out(tmp_path: Path, cli: CliRu
         assert count(store, "SELECT count(*) FROM accounts WHERE handle = 'ghost'") == 0
         assert count(store, "SELECT count(*) FROM messages") == 1
         assert count(store, "SELECT count(*) FROM interactions") == 0
+
+
+def test_no_table_keeps_a_trace_of_a_forgotten_person(
+    tmp_path: Path, cli: CliRun, twcs_head: Path
+) -> None:
+    """Every column of every table, as text, searched for the person's id (their TWCS id is
+    also their handle) after a report, an inbox and a handled mark put them in derived tables."""
+    root = tmp_path / "ws"
+    assert cli("-w", root, "init")[0] == 0
+    assert cli("-w", root, "import", "twcs", twcs_head)[0] == 0
+    assert cli("-w", root, "inbox", "--format", "json")[0] == 0
+    person = PERSON.split(":")[1]
+    trace = f"(^|[^0-9]){person}([^0-9]|$)"
+    with Workspace(root).open_store() as store:
+        theirs = store.arrow("SELECT message_key FROM messages WHERE author_key = ?", [PERSON])
+        assert store.mark_handled(theirs.column("message_key")[0].as_py())
+        tables = (
+            store.arrow(
+                "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+            )
+            .column("table_name")
+            .to_pylist()
+        )
+
+        def found() -> dict[str, int]:
+            out = {}
+            for table in tables:
+                columns = store.arrow(f"SELECT * FROM {table} LIMIT 0").column_names
+                where = " OR ".join(f'regexp_matches(CAST("{c}" AS VARCHAR), ?)' for c in columns)
+                hits = count(
+                    store, f"SELECT count(*) FROM {table} WHERE {where}", *[trace] * len(columns)
+                )
+                if hits:
+                    out[table] = hits
+            return out
+
+        before = found()
+    assert {"accounts", "messages", "interactions", "report_cache"} <= set(before), before
+    assert cli("-w", root, "forget", PERSON)[0] == 0
+    with Workspace(root).open_store() as store:
+        assert found() == {}

@@ -14,6 +14,7 @@ METRICS.md defines them:
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import duckdb
@@ -453,4 +454,34 @@ def purge_erased(con: duckdb.DuckDBPyConnection, import_id: int | None) -> dict[
         out[table] = int(con.execute(statement).fetchall()[0][0])
     con.execute("DROP TABLE gone")
     con.execute("DROP TABLE gone_messages")
+    out["others' messages redacted"] = _redact_mentions(con, only)
     return out
+
+
+ERASED = "@[erased]"
+"""What an erased person's @handle becomes in other people's messages."""
+
+
+def _redact_mentions(con: duckdb.DuckDBPyConnection, only: str) -> int:
+    """In other people's messages (of one import, or all), an erased person's @handle becomes
+    `ERASED` in the text and leaves the mentions. Returns how many messages changed."""
+    erased = "(SELECT key_hash FROM erasures)"
+    salt = "(SELECT secret FROM workspace_secret)"
+    found = con.execute(
+        "SELECT DISTINCT mention FROM (SELECT platform, unnest(mentions) AS mention"
+        f" FROM messages WHERE mentions IS NOT NULL{only})"
+        f" WHERE sha256({salt} || platform || ':@' || lower(ltrim(mention, '@'))) IN {erased}"
+    ).fetchall()
+    changed = 0
+    for (mention,) in found:
+        handle = str(mention).lstrip("@")
+        pattern = "@" + re.escape(handle) + r"\b"
+        changed += int(
+            con.execute(
+                "UPDATE messages SET text = regexp_replace(text, ?, ?, 'gi'),"
+                " mentions = list_filter(mentions, lambda m: lower(ltrim(m, '@')) <> lower(?))"
+                f" WHERE list_contains(mentions, ?){only}",
+                [pattern, ERASED, handle, mention],
+            ).fetchall()[0][0]
+        )
+    return changed
