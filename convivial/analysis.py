@@ -15,6 +15,7 @@ from typing import Any
 from convivial import __version__
 from convivial.metrics import build_reports
 from convivial.metrics.assign import refresh_message_teams
+from convivial.people import merge_suggested, person_of
 from convivial.report.model import TeamReport
 from convivial.store import Store
 from convivial.text.labels import CLASSIFIERS
@@ -35,16 +36,17 @@ def workspace_reports(
     labelling: Callable[[int, int], None] | None = None,
 ) -> list[TeamReport]:
     """Every team's report (or the named one's) over the window: the kept one when nothing it
-    depends on changed (the data, convivial.toml, the classifiers, convivial's version), else
-    computed now and kept."""
+    depends on changed (the data, the people merged, convivial.toml, the classifiers, the
+    code), else computed now and kept, after merging the accounts that surely are one person
+    (`people.merge_suggested` above the workspace's `merge_above`)."""
     store.refresh_labels(CLASSIFIERS, labelling)
     refresh_message_teams(store)
-    state = _state(ws, store)
-    key = hashlib.sha256(json.dumps([state, team, _iso(since), _iso(until)]).encode()).hexdigest()
-    kept = store.cached_report(key)
+    config = ws.config()
+    kept, key, state = _kept(ws, store, team, since, until)
+    if kept is None and merge_suggested(store, config.merge_above):
+        kept, key, state = _kept(ws, store, team, since, until)
     if kept is not None:
         return _decoded(kept)
-    config = ws.config()
     hours = {t.name: h for t in config.teams if (h := t.opening_hours()) is not None}
     reports = build_reports(
         store,
@@ -54,10 +56,20 @@ def workspace_reports(
         until=until,
         bands=config.bands,
         hours=hours,
+        people=person_of(store.merges()),
     )
     body = json.dumps([report.as_json() for report in reports], default=_tagged)
     store.save_report(key, state, body)
     return _decoded(body)
+
+
+def _kept(
+    ws: Workspace, store: Store, team: str | None, since: datetime | None, until: datetime | None
+) -> tuple[str | None, str, str]:
+    """The kept report for this state and request, if any, with its key and the state."""
+    state = _state(ws, store)
+    key = hashlib.sha256(json.dumps([state, team, _iso(since), _iso(until)]).encode()).hexdigest()
+    return store.cached_report(key), key, state
 
 
 def without_handled(reports: list[TeamReport], handled: Collection[str]) -> list[TeamReport]:

@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 bad input or usage (one-line reason on stderr), 2 inter
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -322,6 +323,94 @@ def inbox(
         render_inbox_json,
         lambda shown, console: render_inbox(shown, console, limit),
     )
+
+
+people_app = typer.Typer(help="One person, many accounts: list, merge and unmerge.")
+app.add_typer(people_app, name="people")
+
+
+@people_app.command("list")
+def people_list(
+    ctx: typer.Context,
+    format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+) -> None:
+    """The people with more than one account, and the accounts that look like one person."""
+    from convivial.people import person_of, suggestions
+
+    ws = _workspace(ctx)
+    with ws.open_store() as store:
+        merges = store.merges()
+        found = suggestions(store)
+    groups: dict[str, list[str]] = {}
+    for account, person in person_of(merges).items():
+        groups.setdefault(person, []).append(account)
+    merged = {(m["a"], m["b"]) for m in merges if not m["refused"]}
+    refused = {(m["a"], m["b"]) for m in merges if m["refused"]}
+    pending = [s for s in found if (s.a, s.b) not in merged]
+    if format is Format.json:
+        data = {
+            "people": [{"person": p, "accounts": sorted(a)} for p, a in sorted(groups.items())],
+            "merges": merges,
+            "suggestions": [{**vars(s), "refused": (s.a, s.b) in refused} for s in pending],
+        }
+        sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+        return
+    if format is not Format.text:
+        raise BadInput("people list prints text or json")
+    for person, accounts in sorted(groups.items()):
+        out.print(f"{person}: {', '.join(sorted(accounts))}")
+    if not groups:
+        out.print("No accounts merged into one person yet.")
+    for s in pending:
+        note = " (unmerged by hand: not merged again)" if (s.a, s.b) in refused else ""
+        out.print(
+            f"maybe {s.a} = {s.b}: {s.confidence:.0%}, {'; '.join(s.reasons)}{note}",
+            highlight=False,
+        )
+    threshold = ws.config().merge_above
+    out.print(
+        f"Merge with `convivial people merge A B`; from {threshold:.0%} it happens by itself."
+    )
+
+
+@people_app.command("merge")
+def people_merge(
+    ctx: typer.Context,
+    first: Annotated[str, typer.Argument(help="An account, PLATFORM:HANDLE.")],
+    second: Annotated[str, typer.Argument(help="The other account, PLATFORM:HANDLE.")],
+) -> None:
+    """Count two accounts as one person from now on (undo with `people unmerge`)."""
+    ws = _workspace(ctx)
+    with ws.open_store() as store:
+        a, b = _account_key(store, first), _account_key(store, second)
+        if a == b:
+            raise BadInput(f"{first} and {second} are the same account")
+        store.merge(a, b, 1.0, "merged by hand", "hand")
+    out.print(f"{a} and {b} are now one person.")
+
+
+@people_app.command("unmerge")
+def people_unmerge(
+    ctx: typer.Context,
+    first: Annotated[str, typer.Argument(help="An account, PLATFORM:HANDLE.")],
+    second: Annotated[str, typer.Argument(help="The other account, PLATFORM:HANDLE.")],
+) -> None:
+    """Count two merged accounts as two people again, exactly as before the merge."""
+    ws = _workspace(ctx)
+    with ws.open_store() as store:
+        a, b = _account_key(store, first), _account_key(store, second)
+        if not store.unmerge(a, b):
+            raise BadInput(f"{a} and {b} were not merged")
+    out.print(f"{a} and {b} are two people again.")
+
+
+def _account_key(store: Store, ref: str) -> str:
+    """The key of the account written PLATFORM:HANDLE (or PLATFORM:ID), or BadInput."""
+    platform, _, name = ref.partition(":")
+    found = store.account_key(platform, name.lstrip("@")) if name else None
+    if found is None:
+        raise BadInput(f"no account {ref} in this workspace (write PLATFORM:HANDLE)")
+    return found
 
 
 fetch_app = typer.Typer(help="Fetch from a live, open API (only what is new since last time).")

@@ -23,6 +23,7 @@ from convivial.store import Store, TeamAccounts
 __all__ = ["CONFIG_NAME", "STORE_NAME", "TeamConfig", "Workspace", "WorkspaceError"]
 
 CONFIG_NAME = "convivial.toml"
+DEFAULT_MERGE_ABOVE = 0.9
 STORE_NAME = "convivial.duckdb"
 DEFAULT_WINDOW_DAYS = 90
 
@@ -58,6 +59,9 @@ class Config:
     teams: tuple[TeamConfig, ...] = ()
     window_days: int = DEFAULT_WINDOW_DAYS
     bands: dict[str, Any] = field(default_factory=dict)
+    merge_above: float = DEFAULT_MERGE_ABOVE
+    """Accounts suggested as one person with at least this confidence are merged by themselves
+    (`convivial.people`); above 1, never."""
 
 
 def parse_account(ref: str) -> str:
@@ -108,7 +112,9 @@ class Workspace:
         by_name = {t.name: t for t in config.teams}
         for team in teams:
             by_name[team.name] = team
-        self._write_config(Config(tuple(by_name.values()), config.window_days, config.bands))
+        self._write_config(
+            Config(tuple(by_name.values()), config.window_days, config.bands, config.merge_above)
+        )
         with self.open_store():
             pass
 
@@ -130,7 +136,10 @@ class Workspace:
             bands_with(bands)
         except (ValueError, TypeError) as exc:
             raise WorkspaceError(f"{self.config_path}: {exc}") from None
-        return Config(teams, int(window), bands)
+        merge_above = data.get("people", {}).get("merge_above", DEFAULT_MERGE_ABOVE)
+        if not isinstance(merge_above, int | float) or isinstance(merge_above, bool):
+            raise WorkspaceError(f"{self.config_path}: people.merge_above must be a number")
+        return Config(teams, int(window), bands, float(merge_above))
 
     def open_store(self, *, read_only: bool = False) -> Store:
         """The store, with the configured teams synced into it."""
@@ -149,14 +158,20 @@ class Workspace:
             if team.hours:
                 entry["hours"] = team.hours
             teams.append(entry)
-        data: dict[str, Any] = {"window": {"days": config.window_days}, "teams": teams}
+        data: dict[str, Any] = {
+            "window": {"days": config.window_days},
+            "people": {"merge_above": config.merge_above},
+            "teams": teams,
+        }
         if config.bands:
             data["bands"] = config.bands
         header = (
             "# convivial workspace. Teams: the business (or, for an agency, each client).\n"
             "# brand = official accounts, staff = personal accounts of people who speak for it,\n"
             '# written PLATFORM:HANDLE. hours like "Mon-Fri 09:00-18:00", timezone like\n'
-            '# "Europe/Amsterdam". window.days: the default report window.\n\n'
+            '# "Europe/Amsterdam". window.days: the default report window.\n'
+            "# people.merge_above: accounts that look like one person this surely (0 to 1) are\n"
+            "# merged by themselves; see `convivial people`.\n\n"
         )
         self.config_path.write_text(header + tomli_w.dumps(data), encoding="utf-8")
 

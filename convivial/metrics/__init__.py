@@ -40,9 +40,11 @@ def build_reports(
     until: datetime | None = None,
     bands: Mapping[str, Sequence[float]] | None = None,
     hours: Mapping[str, OpeningHours] | None = None,
+    people: Mapping[str, str] | None = None,
 ) -> list[TeamReport]:
     """One report per team (or for the one named), over the same window; `hours` are the
-    business hours of the teams that set them."""
+    business hours of the teams that set them; `people` maps merged accounts to their person
+    (`convivial.people.person_of`), so that metrics count people, not accounts."""
     names = [name for name, *_ in store.teams()]
     if team is not None:
         if team not in names:
@@ -52,7 +54,7 @@ def build_reports(
     con = store.ibis()
     window = default_window(con, window_days, since, until)
     chosen = bands_with(bands or {})
-    scope = scope_of(con, names, window, stored_message_teams(store))
+    scope = scope_of(con, names, window, stored_message_teams(store), people)
     basic = counts(scope)
     community = community_metrics(scope, {t: basic[t]["followers"] for t in names})
     members = member_lists(scope, {t: community[t].active for t in names})

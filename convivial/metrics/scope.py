@@ -14,7 +14,7 @@ teams an agency has.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,9 +56,17 @@ class Scope:
         return table.filter((table[column] >= w.start) & (table[column] < w.end))
 
 
-def scope_of(con: Any, teams: Sequence[str], window: Window, assigned: Any | None = None) -> Scope:
+def scope_of(
+    con: Any,
+    teams: Sequence[str],
+    window: Window,
+    assigned: Any | None = None,
+    people: Mapping[str, str] | None = None,
+) -> Scope:
     """The data of `teams` (a subset of the workspace's teams), tagged by team; `assigned` is
-    the kept team of every message (`assign.stored_message_teams`) when it is current."""
+    the kept team of every message (`assign.stored_message_teams`) when it is current. With
+    `people` (account key -> person key, `convivial.people.person_of`), every member account is
+    counted as its person: authors, actors, targets and followers carry the person's key."""
     all_teams = con.table("teams").team.to_pyarrow().to_pylist()
     host_rows = con.table("host_accounts").select("team", "account_key", "role").distinct()
     rows = host_rows.to_pyarrow().to_pylist()
@@ -122,6 +130,11 @@ def scope_of(con: Any, teams: Sequence[str], window: Window, assigned: Any | Non
     followed = follows.join(followed_hosts, follows.followed_key == followed_hosts.host_key).select(
         "team", "follower_key", "followed_key", "followed_at"
     )
+    members_as = {k: v for k, v in (people or {}).items() if k != v and not _is_host(k, host_keys)}
+    if members_as:
+        flagged_messages = _as_people(con, flagged_messages, members_as, ["author_key"])
+        flagged = _as_people(con, flagged, members_as, ["actor_key", "target_key"])
+        followed = _as_people(con, followed, members_as, ["follower_key"])
     return Scope(
         tuple(teams),
         window,
@@ -132,6 +145,24 @@ def scope_of(con: Any, teams: Sequence[str], window: Window, assigned: Any | Non
         con.table("accounts"),
         messages.select("message_key", "text"),
     )
+
+
+def _is_host(key: str, host_keys: Mapping[str, frozenset[str]]) -> bool:
+    return any(key in keys for keys in host_keys.values())
+
+
+def _as_people(con: Any, table: Any, people: Mapping[str, str], columns: list[str]) -> Any:
+    """`table` with each of `columns` holding the person's key where the account is merged."""
+    pairs = ibis.memtable(
+        {"from_key": list(people), "person_key": list(people.values())},
+        schema={"from_key": "string", "person_key": "string"},
+    )
+    for column in columns:
+        joined = table.left_join(pairs, table[column] == pairs.from_key)
+        table = joined.mutate(**{column: joined.person_key.fill_null(joined[column])}).drop(
+            "from_key", "person_key"
+        )
+    return table
 
 
 _TEMP = itertools.count()

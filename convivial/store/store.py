@@ -354,6 +354,8 @@ class Store:
             "SELECT (SELECT count(*) FROM imports) || '-' || (SELECT count(*) FROM erasures)"
             " || '-' || (SELECT count(*) FROM follows) || '-' || (SELECT count(*) FROM accounts)"
             " || '-' || coalesce((SELECT max(version) FROM label_version), '')"
+            " || '-' || (SELECT coalesce(md5(string_agg(a || b, ',' ORDER BY a, b)), '')"
+            "            FROM merges WHERE NOT refused)"
         ).fetchall()[0]
         return f"{self.assignment_inputs()}-{row[0]}"
 
@@ -394,6 +396,47 @@ class Store:
             )
         else:
             self._con.execute("DELETE FROM handled_requests WHERE message_key = ?", [message_key])
+        return True
+
+    # -- people ---------------------------------------------------------------------------
+
+    def merges(self) -> list[dict[str, Any]]:
+        """Every pair of accounts tied as one person (refused automatic ones included)."""
+        rows: list[dict[str, Any]] = self.arrow("SELECT * FROM merges ORDER BY a, b").to_pylist()
+        return rows
+
+    def account_key(self, platform: str, ref: str) -> str | None:
+        """The key of the account `ref` (its id or handle, any case) on `platform`."""
+        rows = self._con.execute(
+            "SELECT account_key FROM accounts WHERE platform = ?"
+            " AND (account_id = ? OR lower(handle) = lower(?)) ORDER BY account_id = ? DESC",
+            [platform, ref, ref, ref],
+        ).fetchall()
+        return str(rows[0][0]) if rows else None
+
+    def merge(self, a: str, b: str, confidence: float, reason: str, by: str) -> None:
+        """Tie accounts `a` and `b` as one person (again, if a merge of them was refused)."""
+        first, second = sorted((a, b))
+        self._con.execute(
+            "INSERT OR REPLACE INTO merges VALUES (?, ?, ?, ?, ?, false, ?)",
+            [first, second, confidence, reason, by, _now()],
+        )
+
+    def unmerge(self, a: str, b: str) -> bool:
+        """Untie `a` and `b`: a merge by hand goes; an automatic one is kept as refused, so it is
+        not made again. False when they were not tied."""
+        first, second = sorted((a, b))
+        found = self._con.execute(
+            "SELECT merged_by FROM merges WHERE a = ? AND b = ? AND NOT refused", [first, second]
+        ).fetchall()
+        if not found:
+            return False
+        if found[0][0] == "auto":
+            self._con.execute(
+                "UPDATE merges SET refused = true WHERE a = ? AND b = ?", [first, second]
+            )
+        else:
+            self._con.execute("DELETE FROM merges WHERE a = ? AND b = ?", [first, second])
         return True
 
     # -- erasure ----------------------------------------------------------------------------

@@ -413,8 +413,8 @@ _DERIVE = [
 
 def purge_erased(con: duckdb.DuckDBPyConnection, import_id: int | None) -> dict[str, int]:
     """Delete the accounts that `erasures` names (by key or by handle) and every message,
-    label, team assignment, interaction and follow they take part in: those of one import, or
-    all of them. Returns the rows deleted per table."""
+    label, team assignment, interaction, follow and merge into a person they take part in:
+    those of one import, or all of them. Returns the rows deleted per table."""
     if not con.execute("SELECT count(*) FROM erasures").fetchall()[0][0]:
         return {}
     erased = "(SELECT key_hash FROM erasures)"
@@ -448,6 +448,8 @@ def purge_erased(con: duckdb.DuckDBPyConnection, import_id: int | None) -> dict[
         f" OR followed_key IN (SELECT account_key FROM gone)){only}",
         "accounts": "DELETE FROM accounts"
         f" WHERE account_key IN (SELECT account_key FROM gone){only}",
+        "merges": "DELETE FROM merges WHERE a IN (SELECT account_key FROM gone)"
+        " OR b IN (SELECT account_key FROM gone)",
     }
     out = {}
     for table, statement in statements.items():

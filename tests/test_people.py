@@ -1,0 +1,130 @@
+"""One person, many accounts: suggestions, automatic and hand merges, metrics counting people,
+and an unmerge that restores exactly the state before."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import CliRun, count
+
+from convivial.people import person_of, suggestions
+from convivial.workspace import Workspace
+
+DATA = Path(__file__).parent / "data" / "people"
+ANNA = ("mastodon:anna@mastodon.social", "twitter:1001")
+
+
+@pytest.fixture
+def root(tmp_path: Path, cli: CliRun) -> Path:
+    root = tmp_path / "ws"
+    assert cli("-w", root, "init", "--team", "Shop", "--brand", "twitter:shop")[0] == 0
+    code, _, err = cli("-w", root, "import", "csv", DATA / "accounts.csv", DATA / "messages.csv")
+    assert code == 0, err
+    return root
+
+
+def _report(cli: CliRun, root: Path) -> dict[str, object]:
+    code, out, err = cli("-w", root, "report", "--format", "json", "--team", "Shop")
+    assert code == 0, err
+    data: dict[str, object] = json.loads(out)
+    return data
+
+
+def _metrics(cli: CliRun, root: Path) -> dict[str, object]:
+    metrics = _report(cli, root)["metrics"]
+    assert isinstance(metrics, dict)
+    return metrics
+
+
+def _never_merge(root: Path) -> None:
+    config = Workspace(root).config_path
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("merge_above = 0.9", "merge_above = 1.1"), encoding="utf-8")
+
+
+def test_suggestions_say_how_sure_and_why(root: Path) -> None:
+    with Workspace(root).open_store() as store:
+        found = {(s.a, s.b): (s.confidence, s.reasons) for s in suggestions(store)}
+    assert found == {
+        ANNA: (0.95, ("a bio links the other account",)),
+        ("bluesky:carlaj.bsky.social", "twitter:1003"): (
+            0.7,
+            ("the same name and 2 shared contact(s)",),
+        ),
+        ("bluesky:dan.bsky.social", "twitter:1004"): (0.6, ("the same handle",)),
+        ("bluesky:eve.bsky.social", "twitter:1005"): (0.6, ("the same handle",)),
+        ("mastodon:bob_rides", "twitter:1002"): (0.6, ("the same handle",)),
+    }  # the team's own account (twitter:shop) is never suggested
+
+
+def test_sure_suggestions_merge_by_themselves_and_metrics_count_people(
+    root: Path, cli: CliRun
+) -> None:
+    _never_merge(root)
+    apart = _metrics(cli, root)["active_members"]
+    config = Workspace(root).config_path
+    config.write_text(config.read_text().replace("merge_above = 1.1", "merge_above = 0.9"))
+    assert _metrics(cli, root)["active_members"] == apart - 1  # type: ignore[operator]
+    with Workspace(root).open_store() as store:
+        assert [(m["a"], m["b"], m["merged_by"]) for m in store.merges()] == [(*ANNA, "auto")]
+
+
+def test_an_unmerge_restores_exactly_the_state_before(root: Path, cli: CliRun) -> None:
+    _never_merge(root)
+    with Workspace(root).open_store() as store:
+        accounts = store.arrow("SELECT * FROM accounts ORDER BY account_key").to_pylist()
+    before = _report(cli, root)
+    carla = ("twitter:carla_j", "bluesky:carlaj.bsky.social")  # both spoke in the window
+    code, _, err = cli("-w", root, "people", "merge", *carla)
+    assert code == 0, err
+    merged = _report(cli, root)
+    assert merged != before
+    people, accounts_active = merged["metrics"], before["metrics"]
+    assert isinstance(people, dict) and isinstance(accounts_active, dict)
+    assert people["active_members"] == accounts_active["active_members"] - 1
+    with Workspace(root).open_store() as store:
+        # a merge loses no identity: every account is still there as it was
+        assert store.arrow("SELECT * FROM accounts ORDER BY account_key").to_pylist() == accounts
+    assert (
+        cli("-w", root, "people", "unmerge", "bluesky:carlaj.bsky.social", "twitter:1003")[0] == 0
+    )
+    assert _report(cli, root) == before
+    with Workspace(root).open_store() as store:
+        assert store.merges() == []
+    code, _, err = cli("-w", root, "people", "unmerge", *carla)
+    assert code == 1 and "were not merged" in err
+
+
+def test_an_automatic_merge_undone_by_hand_is_not_made_again(root: Path, cli: CliRun) -> None:
+    _report(cli, root)  # merges Anna's two accounts
+    assert (
+        cli("-w", root, "people", "unmerge", "twitter:anna_b", "mastodon:anna@mastodon.social")[0]
+        == 0
+    )
+    _report(cli, root)
+    with Workspace(root).open_store() as store:
+        [kept] = store.merges()
+        assert kept["refused"] is True
+        assert person_of(store.merges()) == {}
+    code, out, _ = cli("-w", root, "people", "list")
+    assert code == 0 and "unmerged by hand: not merged again" in out
+
+
+def test_people_list_and_unknown_accounts(root: Path, cli: CliRun) -> None:
+    _report(cli, root)
+    code, out, _ = cli("-w", root, "people", "list", "--format", "json")
+    data = json.loads(out)
+    assert data["people"] == [{"person": ANNA[0], "accounts": list(ANNA)}]
+    assert len(data["suggestions"]) == 4
+    code, _, err = cli("-w", root, "people", "merge", "twitter:nobody", "twitter:1001")
+    assert code == 1 and "no account twitter:nobody" in err
+
+
+def test_forget_takes_the_merges_of_the_person(root: Path, cli: CliRun) -> None:
+    _report(cli, root)
+    assert cli("-w", root, "forget", "twitter:anna_b")[0] == 0
+    with Workspace(root).open_store() as store:
+        assert store.merges() == []
+        assert count(store, "SELECT count(*) FROM accounts WHERE account_key = 'twitter:1001'") == 0
