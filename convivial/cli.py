@@ -325,6 +325,8 @@ def inbox(
     )
 
 
+AccountArgument = Annotated[str, typer.Argument(help="An account, PLATFORM:HANDLE.")]
+
 people_app = typer.Typer(help="One person, many accounts: list, merge and unmerge.")
 app.add_typer(people_app, name="people")
 
@@ -376,8 +378,8 @@ def people_list(
 @people_app.command("merge")
 def people_merge(
     ctx: typer.Context,
-    first: Annotated[str, typer.Argument(help="An account, PLATFORM:HANDLE.")],
-    second: Annotated[str, typer.Argument(help="The other account, PLATFORM:HANDLE.")],
+    first: AccountArgument,
+    second: AccountArgument,
 ) -> None:
     """Count two accounts as one person from now on (undo with `people unmerge`)."""
     ws = _workspace(ctx)
@@ -392,8 +394,8 @@ def people_merge(
 @people_app.command("unmerge")
 def people_unmerge(
     ctx: typer.Context,
-    first: Annotated[str, typer.Argument(help="An account, PLATFORM:HANDLE.")],
-    second: Annotated[str, typer.Argument(help="The other account, PLATFORM:HANDLE.")],
+    first: AccountArgument,
+    second: AccountArgument,
 ) -> None:
     """Count two merged accounts as two people again, exactly as before the merge."""
     ws = _workspace(ctx)

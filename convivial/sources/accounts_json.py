@@ -16,14 +16,13 @@ An object of none of these kinds is rejected with its place in the file.
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 from convivial.sources.base import Batch, Reject, SourceOptions, register
+from convivial.sources.mastodon import account_record
 from convivial.sources.profiles import (
     account_objects,
     profile_batch,
@@ -36,7 +35,6 @@ from convivial.sources.twitter_users import twitter_profile
 __all__ = ["AccountsJsonSource"]
 
 BATCH_ROWS = 50_000
-_TAG = re.compile(r"<[^>]+>")
 
 
 @register
@@ -67,32 +65,12 @@ def _profile(obj: Any) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise ValueError("not an account object")
     if "acct" in obj:
-        return _mastodon(obj)
+        return account_record(obj)
     if "did" in obj:
         return _bluesky(obj)
     if "screen_name" in obj or "_error" in obj:  # "_error": a line that is not JSON
         return twitter_profile(obj)
     raise ValueError("no acct, did or screen_name: not a Mastodon, Bluesky or Twitter account")
-
-
-def _mastodon(obj: dict[str, Any]) -> dict[str, Any]:
-    avatar = profile_text(obj.get("avatar"))
-    note = profile_text(obj.get("note"))
-    return {
-        "platform": "mastodon",
-        "account_id": str(obj["acct"]),
-        "handle": str(obj["acct"]),
-        "display_name": profile_text(obj.get("display_name")),
-        "followers": whole_count(obj.get("followers_count"), "followers_count"),
-        "following": whole_count(obj.get("following_count"), "following_count"),
-        "posts": whole_count(obj.get("statuses_count"), "statuses_count"),
-        "bio": html.unescape(_TAG.sub(" ", note)).strip() if note else None,
-        "profile_url": profile_text(obj.get("url")),
-        "avatar_url": avatar,
-        "default_avatar": avatar is None or "missing.png" in avatar,
-        "created_at": profile_time(obj.get("created_at")),
-        "last_post_at": profile_time(obj.get("last_status_at")),
-    }
 
 
 def _bluesky(obj: dict[str, Any]) -> dict[str, Any]:
