@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from convivial.sources.fetching import Records
 from convivial.sources.profiles import profile_text, profile_time, whole_count
 
 __all__ = ["PLATFORM", "account_record", "html_text", "notification_records", "status_records"]
@@ -25,8 +26,6 @@ __all__ = ["PLATFORM", "account_record", "html_text", "notification_records", "s
 PLATFORM = "mastodon"
 _TAG = re.compile(r"<[^>]+>")
 _BREAK = re.compile(r"<br\s*/?>|</p>\s*<p>", re.IGNORECASE)
-
-Records = dict[str, list[dict[str, Any]]]
 
 
 def html_text(value: Any) -> str | None:

@@ -12,31 +12,18 @@ harmless. Rate limits: a 429 or 503 is retried after the server's `Retry-After` 
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-import pyarrow as pa
 import requests
 from mastodon import Mastodon, MastodonError
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from convivial.sources.base import (
-    ACCOUNT_SCHEMA,
-    FOLLOW_SCHEMA,
-    HOST_SCHEMA,
-    INTERACTION_SCHEMA,
-    MESSAGE_SCHEMA,
-    Batch,
-    records_table,
-)
+from convivial.sources.fetching import Chunk, FetchFailed, Records, chunk_of
 from convivial.sources.mastodon import (
     PLATFORM,
-    Records,
     account_record,
     notification_records,
     status_records,
@@ -52,21 +39,6 @@ NOTIFICATION_TYPES = ["mention", "favourite", "reblog", "follow"]
 PAGE_SIZE = {"statuses": 40, "notifications": 40, "followers": 80, "following": 80}
 CHUNK_PAGES = 10
 """Pages written per transaction: what an interruption can cost at most."""
-
-
-class FetchFailed(Exception):
-    """The server could not be read; what was fetched before is kept. One line."""
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """Some pages of one stream, as records, with the cursor past them."""
-
-    label: str
-    batch: Batch
-    cursor: FetchCursor
-    digest: str
-    items: int
 
 
 def mastodon_client(
@@ -161,20 +133,10 @@ def _chunk(
     items = [item for page in pages for item in page]
     records: Records = {}
     for item in items:
-        found = _records(api, stream, item, acct)
-        for key, rows in found.items():
+        for key, rows in _records(api, stream, item, acct).items():
             records.setdefault(key, []).extend(rows)
-    digest = hashlib.sha256(json.dumps(items, default=str, sort_keys=True).encode()).hexdigest()
-    batch = Batch(
-        accounts=_table(ACCOUNT_SCHEMA, records.get("accounts")),
-        messages=_table(MESSAGE_SCHEMA, records.get("messages")),
-        interactions=_table(INTERACTION_SCHEMA, records.get("interactions")),
-        follows=_table(FOLLOW_SCHEMA, records.get("follows")),
-        hosts=records_table(HOST_SCHEMA, [host]) if host else None,
-        rows=len(items),
-    )
     label = f"{str(api.api_base_url).rstrip('/')}/@{acct} {stream}"
-    return Chunk(label, batch, FetchCursor(acct, stream, position), digest, len(items))
+    return chunk_of(label, items, records, FetchCursor(acct, stream, position), host)
 
 
 def _records(api: Mastodon, stream: str, item: Any, owner: str) -> Records:
@@ -197,10 +159,6 @@ def _records(api: Mastodon, stream: str, item: Any, owner: str) -> Records:
         "accounts": [account],
         "follows": [{"platform": PLATFORM, "follower_id": follow[0], "followed_id": follow[1]}],
     }
-
-
-def _table(schema: pa.Schema, rows: list[dict[str, Any]] | None) -> pa.Table | None:
-    return records_table(schema, rows) if rows else None
 
 
 def _call(request: Callable[[], Any], doing: str) -> Any:

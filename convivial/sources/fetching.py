@@ -1,0 +1,69 @@
+"""What the live fetches share: a chunk of fetched records with the cursor past it, and the
+failure that stops a fetch (what was written before it stays)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from convivial.sources.base import (
+    ACCOUNT_SCHEMA,
+    FOLLOW_SCHEMA,
+    HOST_SCHEMA,
+    INTERACTION_SCHEMA,
+    MESSAGE_SCHEMA,
+    Batch,
+    records_table,
+)
+
+if TYPE_CHECKING:
+    from convivial.store import FetchCursor
+
+__all__ = ["Chunk", "FetchFailed", "Records", "chunk_of"]
+
+Records = dict[str, list[dict[str, Any]]]
+"""Records by kind: accounts, messages, interactions, follows."""
+
+
+class FetchFailed(Exception):
+    """The server could not be read; what was fetched before is kept. One line."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Some pages of one stream, as records, with the cursor past them."""
+
+    label: str
+    batch: Batch
+    cursor: FetchCursor
+    digest: str
+    items: int
+
+
+def chunk_of(
+    label: str,
+    items: Sequence[Any],
+    records: Records,
+    cursor: FetchCursor,
+    host: dict[str, str] | None,
+) -> Chunk:
+    """The chunk of `items` (the raw answers, for the digest) as `records`."""
+    digest = hashlib.sha256(json.dumps(items, default=str, sort_keys=True).encode()).hexdigest()
+    batch = Batch(
+        accounts=_table(ACCOUNT_SCHEMA, records.get("accounts")),
+        messages=_table(MESSAGE_SCHEMA, records.get("messages")),
+        interactions=_table(INTERACTION_SCHEMA, records.get("interactions")),
+        follows=_table(FOLLOW_SCHEMA, records.get("follows")),
+        hosts=records_table(HOST_SCHEMA, [host]) if host else None,
+        rows=len(items),
+    )
+    return Chunk(label, batch, cursor, digest, len(items))
+
+
+def _table(schema: pa.Schema, rows: list[dict[str, Any]] | None) -> pa.Table | None:
+    return records_table(schema, rows) if rows else None
