@@ -435,7 +435,6 @@ def fetch_mastodon_(
         SOURCE,
         STREAMS,
         VERSION,
-        Chunk,
         FetchFailed,
         fetch_mastodon,
         mastodon_client,
@@ -449,19 +448,11 @@ def fetch_mastodon_(
         )
     api = mastodon_client(instance, token or None)
 
-    def done(chunk: Fetched, record: ImportRecord) -> None:
-        assert isinstance(chunk, Chunk)
-        out.print(
-            f"{chunk.cursor.stream}: {chunk.items:,} read: {record.messages_added:,} messages,"
-            f" {record.interactions_added:,} interactions, {record.follows_added:,} follows,"
-            f" {record.accounts_added:,} accounts added."
-        )
-
     with ws.open_store() as store:
         try:
             streams = STREAMS if token else tuple(s for s in STREAMS if s != "notifications")
             chunks = fetch_mastodon(api, account, partial(store.cursor, SOURCE), team, streams)
-            records = import_fetched(store, SOURCE, VERSION, chunks, done)
+            records = import_fetched(store, SOURCE, VERSION, chunks, _print_fetched)
         except FetchFailed as exc:
             raise BadInput(
                 f"{instance}: {exc}. What was fetched before is saved: run the same command"
@@ -473,6 +464,47 @@ def fetch_mastodon_(
         f"Fetched {account} from {instance}: {len(records)} new chunk(s)."
         if records
         else f"Nothing new for {account} on {instance}."
+    )
+
+
+@fetch_app.command("bluesky")
+def fetch_bluesky_(
+    ctx: typer.Context,
+    handle: Annotated[str, typer.Option(help="The account, e.g. myshop.bsky.social")],
+    team: Annotated[str | None, typer.Option(help="The team it is a brand of.")] = None,
+    service: Annotated[str, typer.Option(help="The AppView's XRPC address.")] = (
+        "https://public.api.bsky.app/xrpc"
+    ),
+) -> None:
+    """An account's posts and reposts with their threads, likes and reposts, its followers and
+    follows: public data, no password needed."""
+    from convivial.sources.bluesky_fetch import SOURCE, VERSION, bluesky_client, fetch_bluesky
+    from convivial.sources.fetching import FetchFailed
+
+    ws = _workspace(ctx)
+    with ws.open_store() as store:
+        try:
+            chunks = fetch_bluesky(
+                bluesky_client(service), handle, partial(store.cursor, SOURCE), team
+            )
+            records = import_fetched(store, SOURCE, VERSION, chunks, _print_fetched)
+        except FetchFailed as exc:
+            raise BadInput(
+                f"{service}: {exc}. What was fetched before is saved: run the same command"
+                " again to go on from there."
+            ) from None
+    out.print(
+        f"Fetched {handle}: {len(records)} new chunk(s)."
+        if records
+        else f"Nothing new for {handle}."
+    )
+
+
+def _print_fetched(chunk: Fetched, record: ImportRecord) -> None:
+    out.print(
+        f"{chunk.cursor.stream}: {record.rows_read:,} read: {record.messages_added:,} messages,"
+        f" {record.interactions_added:,} interactions, {record.follows_added:,} follows,"
+        f" {record.accounts_added:,} accounts added."
     )
 
 

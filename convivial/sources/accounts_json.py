@@ -22,13 +22,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from convivial.sources.base import Batch, Reject, SourceOptions, register
+from convivial.sources.bluesky import account_record as bluesky_account
 from convivial.sources.mastodon import account_record
 from convivial.sources.profiles import (
     account_objects,
     profile_batch,
-    profile_text,
-    profile_time,
-    whole_count,
 )
 from convivial.sources.twitter_users import twitter_profile
 
@@ -67,25 +65,7 @@ def _profile(obj: Any) -> dict[str, Any]:
     if "acct" in obj:
         return account_record(obj)
     if "did" in obj:
-        return _bluesky(obj)
+        return bluesky_account(obj)
     if "screen_name" in obj or "_error" in obj:  # "_error": a line that is not JSON
         return twitter_profile(obj)
     raise ValueError("no acct, did or screen_name: not a Mastodon, Bluesky or Twitter account")
-
-
-def _bluesky(obj: dict[str, Any]) -> dict[str, Any]:
-    handle = profile_text(obj.get("handle")) or str(obj["did"])
-    avatar = profile_text(obj.get("avatar"))
-    return {
-        "platform": "bluesky",
-        "account_id": handle,
-        "handle": handle,
-        "display_name": profile_text(obj.get("displayName")),
-        "followers": whole_count(obj.get("followersCount"), "followersCount"),
-        "following": whole_count(obj.get("followsCount"), "followsCount"),
-        "posts": whole_count(obj.get("postsCount"), "postsCount"),
-        "bio": profile_text(obj.get("description")),
-        "avatar_url": avatar,
-        "default_avatar": avatar is None,
-        "created_at": profile_time(obj.get("createdAt")),
-    }
