@@ -8,16 +8,14 @@ log of every request."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from replay_mastodon import Fault
+from replay import JsonHandler, Recording, serving
 
 RECORDED = Path(__file__).resolve().parents[2] / "shared" / "data" / "formats" / "bluesky_atproto"
 
@@ -39,9 +37,7 @@ class Network:
     followers: list[dict[str, Any]]
     follows: list[dict[str, Any]]
     max_limit: int = 100
-    faults: list[Fault] = field(default_factory=list)
-    log: list[str] = field(default_factory=list)
-    seen: dict[str, int] = field(default_factory=dict)
+    recording: Recording = field(default_factory=Recording)
 
 
 def _post(uri: str, cid: str, author: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
@@ -122,33 +118,22 @@ def add_post(data: Network, text: str, at: str) -> dict[str, Any]:
     return post
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
-
-    def do_GET(self) -> None:
+class _Handler(JsonHandler):
+    def do_GET(self) -> None:  # noqa: N802 (http.server names it)
         data = self.server.data
         url = urlparse(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
-        data.log.append(self.path)
         method = url.path.removeprefix("/xrpc/")
-        for fault in data.faults:
-            if method.startswith(fault.path):
-                count = data.seen.get(fault.path, 0) + 1
-                data.seen[fault.path] = count
-                if fault.nth <= count < fault.nth + fault.times:
-                    self._send(fault.status, fault.body, fault.headers)
-                    return
+        if self.faulted(method):
+            return
         self._route(data, method, query)
 
     def _route(self, data: Network, method: str, query: dict[str, str]) -> None:
         if method == "app.bsky.actor.getProfile":
             if query.get("actor") not in (data.owner["handle"], data.owner["did"]):
-                self._send(400, '{"error": "InvalidRequest", "message": "Profile not found"}')
+                self.send(400, '{"error": "InvalidRequest", "message": "Profile not found"}')
                 return
-            self._json({**data.owner, "followersCount": len(data.followers)})
+            self.json({**data.owner, "followersCount": len(data.followers)})
             return
         lists = {
             "app.bsky.feed.getAuthorFeed": ("feed", data.posts, {}),
@@ -163,49 +148,25 @@ class _Handler(BaseHTTPRequestHandler):
             body: dict[str, Any] = {**extra, key: page}
             if start + limit < len(items):
                 body["cursor"] = str(start + limit)
-            self._json(body)
+            self.json(body)
             return
         uri = query.get("uri", "")
         post = next((p["post"] for p in data.posts if p["post"]["uri"] == uri), None)
         if post is None:
-            self._send(400, '{"error": "NotFound", "message": "Post not found"}')
+            self.send(400, '{"error": "NotFound", "message": "Post not found"}')
         elif method == "app.bsky.feed.getPostThread":
             thread = {"$type": "app.bsky.feed.defs#threadViewPost", "post": post}
-            self._json({"thread": {**thread, "replies": data.replies.get(uri, [])}})
+            self.json({"thread": {**thread, "replies": data.replies.get(uri, [])}})
         elif method == "app.bsky.feed.getLikes":
-            self._json({"uri": uri, "likes": data.likes.get(uri, [])})
+            self.json({"uri": uri, "likes": data.likes.get(uri, [])})
         elif method == "app.bsky.feed.getRepostedBy":
-            self._json({"uri": uri, "repostedBy": data.reposts.get(uri, [])})
+            self.json({"uri": uri, "repostedBy": data.reposts.get(uri, [])})
         else:
-            self._send(404, '{"error": "MethodNotImplemented"}')
-
-    def _json(self, body: Any) -> None:
-        self._send(200, json.dumps(body))
-
-    def _send(self, status: int, body: str, headers: dict[str, str] | None = None) -> None:
-        encoded = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(encoded)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(encoded)
-
-
-class _Server(ThreadingHTTPServer):
-    data: Network
+            self.send(404, '{"error": "MethodNotImplemented"}')
 
 
 @contextmanager
 def replaying(data: Network) -> Iterator[str]:
-    """Serve `data` on 127.0.0.1 until the block ends; yields the XRPC base address."""
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.data = data
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/xrpc"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """Serve `data` on 127.0.0.1 until the block ends; yields the server's base address."""
+    with serving(data, _Handler) as port:
+        yield f"http://127.0.0.1:{port}/xrpc"

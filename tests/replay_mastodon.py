@@ -7,14 +7,14 @@ a 500, a malformed body. It logs every request, so a test can see what a fetch a
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
+
+from replay import JsonHandler, Recording, serving
 
 CASSETTES = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "formats" / ("mastodon_api_cassettes")
@@ -49,18 +49,6 @@ def recorded() -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]], dict[st
 
 
 @dataclass
-class Fault:
-    """Answer the `nth` request (from 1) whose path starts with `path` with this instead."""
-
-    path: str
-    nth: int
-    status: int
-    body: str = '{"error": "planned"}'
-    headers: dict[str, str] = field(default_factory=dict)
-    times: int = 1
-
-
-@dataclass
 class Instance:
     """What the server holds: the owner's statuses, notifications, followers and following."""
 
@@ -72,9 +60,7 @@ class Instance:
     owner: dict[str, Any]
     max_limit: int = 40
     """The most items a page holds, whatever `limit` asks (servers cap it too)."""
-    faults: list[Fault] = field(default_factory=list)
-    log: list[str] = field(default_factory=list)
-    seen: dict[str, int] = field(default_factory=dict)
+    recording: Recording = field(default_factory=Recording)
 
     def status(self, status_id: str) -> dict[str, Any] | None:
         return next((s for s in self.statuses + self.others if s["id"] == status_id), None)
@@ -116,33 +102,22 @@ def _page(
     return chosen, {"max_id": chosen[-1][key], "min_id": chosen[0][key]}
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet
-        return
-
-    def do_GET(self) -> None:
+class _Handler(JsonHandler):
+    def do_GET(self) -> None:  # noqa: N802 (http.server names it)
         data = self.server.data
         url = urlparse(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
-        data.log.append(self.path)
-        for fault in data.faults:
-            if url.path.startswith(fault.path):
-                count = data.seen.get(fault.path, 0) + 1
-                data.seen[fault.path] = count
-                if fault.nth <= count < fault.nth + fault.times:
-                    self._send(fault.status, fault.body, fault.headers)
-                    return
+        if self.faulted(url.path):
+            return
         self._route(data, url.path, query)
 
     def _route(self, data: Instance, path: str, query: dict[str, str]) -> None:
         owner_id = data.owner["id"]
         if path == "/api/v1/accounts/lookup":
             if query.get("acct") != OWNER:
-                self._send(404, '{"error": "Record not found"}')
+                self.send(404, '{"error": "Record not found"}')
             else:
-                self._json(data.owner)
+                self.json(data.owner)
             return
         lists = {
             f"/api/v1/accounts/{owner_id}/statuses": (data.statuses, "id"),
@@ -163,7 +138,7 @@ class _Handler(BaseHTTPRequestHandler):
                     f'<{base}?{urlencode({"min_id": bounds["min_id"]})}>; rel="prev"',
                 ]
             shown = [{k: v for k, v in i.items() if k != "follow_id"} for i in chosen]
-            self._json(shown, {"Link": ", ".join(links)} if links else {})
+            self.json(shown, {"Link": ", ".join(links)} if links else {})
             return
         if path.startswith("/api/v1/statuses/") and path.endswith("/context"):
             status_id = path.split("/")[4]
@@ -175,37 +150,13 @@ class _Handler(BaseHTTPRequestHandler):
                 if current:
                     ancestors.insert(0, current)
             descendants = [s for s in everything if s.get("in_reply_to_id") == status_id]
-            self._json({"ancestors": ancestors, "descendants": descendants})
+            self.json({"ancestors": ancestors, "descendants": descendants})
             return
-        self._send(404, '{"error": "Endpoint not found"}')
-
-    def _json(self, body: Any, headers: dict[str, str] | None = None) -> None:
-        self._send(200, json.dumps(body), headers or {})
-
-    def _send(self, status: int, body: str, headers: dict[str, str] | None = None) -> None:
-        encoded = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(encoded)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(encoded)
-
-
-class _Server(ThreadingHTTPServer):
-    data: Instance
+        self.send(404, '{"error": "Endpoint not found"}')
 
 
 @contextmanager
 def replaying(data: Instance) -> Iterator[str]:
-    """Serve `data` on 127.0.0.1 until the block ends; yields the server's base URL."""
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.data = data
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """Serve `data` on 127.0.0.1 until the block ends; yields the server's base address."""
+    with serving(data, _Handler) as port:
+        yield f"http://127.0.0.1:{port}"

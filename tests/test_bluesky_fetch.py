@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import CliRun, count
+from replay import Fault
 from replay_bluesky import Network, add_post, network, replaying
-from replay_mastodon import Fault
 
 from convivial.importer import import_fetched
 from convivial.sources.bluesky_fetch import SOURCE, VERSION, bluesky_client, fetch_bluesky
@@ -60,10 +60,10 @@ def test_a_second_fetch_asks_only_for_what_is_new(store: Store) -> None:
     with replaying(data) as url:
         _fetch(store, url, data)
         before = _messages(store)
-        data.log.clear()
+        data.recording.log.clear()
         assert _fetch(store, url, data) == []  # nothing new: nothing written
-        assert sum("getAuthorFeed" in p for p in data.log) == 1
-        assert not any("getPostThread" in p or "getLikes" in p for p in data.log)
+        assert sum("getAuthorFeed" in p for p in data.recording.log) == 1
+        assert not any("getPostThread" in p or "getLikes" in p for p in data.recording.log)
         new = [add_post(data, f"News {i}", f"2026-11-0{i + 1}T10:00:00.000Z") for i in range(3)]
         _fetch(store, url, data)
     assert _messages(store) - before == {f"bluesky:{p['uri']}" for p in new}
@@ -75,22 +75,26 @@ def test_pages_are_followed_to_the_end(store: Store) -> None:
     with replaying(data) as url:
         _fetch(store, url, data)
     assert _messages(store) == _expected(data)
-    assert sum("getAuthorFeed" in p for p in data.log) == len(data.posts)
+    assert sum("getAuthorFeed" in p for p in data.recording.log) == len(data.posts)
 
 
 def test_a_rate_limit_is_waited_out(store: Store) -> None:
     data = network()
-    data.faults = [Fault("app.bsky.graph.getFollowers", 1, 429, headers={"Retry-After": "1"})]
+    data.recording.faults = [
+        Fault("app.bsky.graph.getFollowers", 1, 429, headers={"Retry-After": "1"})
+    ]
     with replaying(data) as url:
         _fetch(store, url, data)
-    assert sum("getFollowers" in p for p in data.log) == 2
+    assert sum("getFollowers" in p for p in data.recording.log) == 2
     assert count(store, "SELECT count(*) FROM follows") == len(data.followers) + len(data.follows)
 
 
 def test_a_server_error_mid_fetch_then_resume_loses_and_repeats_nothing(store: Store) -> None:
     data = network()
     data.max_limit = 1
-    data.faults = [Fault("app.bsky.feed.getAuthorFeed", 2, 500, times=2)]  # past one retry
+    data.recording.faults = [
+        Fault("app.bsky.feed.getAuthorFeed", 2, 500, times=2)
+    ]  # past one retry
     with replaying(data) as url:
         with pytest.raises(FetchFailed, match="reading posts"):
             _fetch(store, url, data)
@@ -104,7 +108,9 @@ def test_a_server_error_mid_fetch_then_resume_loses_and_repeats_nothing(store: S
 
 def test_a_malformed_answer_is_a_clear_error_and_writes_nothing(store: Store) -> None:
     data = network()
-    data.faults = [Fault("app.bsky.graph.getFollowers", 1, 200, body='{"subject": {"did": 1')]
+    data.recording.faults = [
+        Fault("app.bsky.graph.getFollowers", 1, 200, body='{"subject": {"did": 1')
+    ]
     with replaying(data) as url, pytest.raises(FetchFailed, match="reading followers"):
         _fetch(store, url, data)
     assert store.cursor(SOURCE, data.owner["handle"], "followers") is None

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import CliRun, count
-from replay_mastodon import OWNER, Fault, Instance, instance, replaying
+from replay import Fault
+from replay_mastodon import OWNER, Instance, instance, replaying
 
 from convivial.importer import import_fetched
 from convivial.sources import mastodon_fetch
@@ -72,10 +73,10 @@ def test_a_second_fetch_asks_only_for_what_is_new(store: Store) -> None:
     with replaying(data) as url:
         _fetch(store, url)
         before = _messages(store)
-        data.log.clear()
+        data.recording.log.clear()
         assert _fetch(store, url) == []  # nothing new: nothing written
         assert _messages(store) == before
-        asked = [p for p in data.log if "/statuses?" in p]
+        asked = [p for p in data.recording.log if "/statuses?" in p]
         newest = max(int(s["id"]) for s in data.statuses)
         assert asked and all(f"min_id={newest}" in p for p in asked)
         data.statuses += held_back  # three new statuses on the server
@@ -93,17 +94,18 @@ def test_pages_are_followed_to_the_end(store: Store) -> None:
     with replaying(data) as url:
         _fetch(store, url)
     assert _messages(store) == _expected_messages(data)
-    pages = [p for p in data.log if f"/accounts/{data.owner['id']}/statuses" in p]
+    pages = [p for p in data.recording.log if f"/accounts/{data.owner['id']}/statuses" in p]
     assert len(pages) == len(data.statuses) // 2 + 1 + (len(data.statuses) % 2 > 0)
 
 
 def test_a_rate_limit_is_waited_out(store: Store) -> None:
     data = instance()
-    data.faults = [Fault("/api/v1/notifications", 1, 429, headers={"Retry-After": "1"})]
+    fault = Fault("/api/v1/notifications", 1, 429, headers={"Retry-After": "1"})
+    data.recording.faults = [fault]
     with replaying(data) as url:
         _fetch(store, url)
     assert _messages(store) == _expected_messages(data)
-    assert len([p for p in data.log if p.startswith("/api/v1/notifications")]) == 3
+    assert len([p for p in data.recording.log if p.startswith("/api/v1/notifications")]) == 3
 
 
 def test_a_server_error_mid_fetch_then_resume_loses_and_repeats_nothing(
@@ -113,7 +115,8 @@ def test_a_server_error_mid_fetch_then_resume_loses_and_repeats_nothing(
     data = instance()
     data.max_limit = 2
     statuses = f"/api/v1/accounts/{data.owner['id']}/statuses"
-    data.faults = [Fault(statuses, 2, 500, times=3)]  # the second page fails, retries too
+    fault = Fault(statuses, 2, 500, times=3)  # the second page fails, retries too
+    data.recording.faults = [fault]
     with replaying(data) as url:
         with pytest.raises(FetchFailed, match="reading statuses"):
             _fetch(store, url)
@@ -126,7 +129,9 @@ def test_a_server_error_mid_fetch_then_resume_loses_and_repeats_nothing(
 
 def test_a_malformed_answer_is_a_clear_error_and_writes_nothing(store: Store) -> None:
     data = instance()
-    data.faults = [Fault("/api/v1/notifications", 1, 200, body='[{"id": "1", "type": "menti')]
+    data.recording.faults = [
+        Fault("/api/v1/notifications", 1, 200, body='[{"id": "1", "type": "menti')
+    ]
     with replaying(data) as url, pytest.raises(FetchFailed, match="reading notifications"):
         _fetch(store, url)
     assert store.cursor(SOURCE, OWNER, "notifications") is None

@@ -23,7 +23,7 @@ from atproto_client.exceptions import RequestErrorBase
 from atproto_core.exceptions import AtProtocolError
 
 from convivial.sources.bluesky import PLATFORM, account_record, post_records, reaction_records
-from convivial.sources.fetching import Chunk, FetchFailed, Records, chunk_of
+from convivial.sources.fetching import Chunk, FetchFailed, Records, brand, chunk_of
 from convivial.store import FetchCursor
 
 __all__ = ["PUBLIC_API", "SOURCE", "STREAMS", "VERSION", "bluesky_client", "fetch_bluesky"]
@@ -91,12 +91,7 @@ def fetch_bluesky(
         "looking up the account",
     )
     owner = account_record(profile)["account_id"]
-    host: dict[str, str] | None = {
-        "team": team or owner,
-        "platform": PLATFORM,
-        "account_ref": owner,
-        "role": "brand",
-    }
+    host: dict[str, str] | None = brand(team, PLATFORM, owner)
     for stream in streams:
         saved = cursor(owner, stream)
         state = json.loads(saved or "{}")

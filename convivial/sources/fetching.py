@@ -24,7 +24,7 @@ from convivial.sources.base import (
 if TYPE_CHECKING:
     from convivial.store import FetchCursor
 
-__all__ = ["Chunk", "FetchFailed", "Records", "chunk_of"]
+__all__ = ["Chunk", "FetchFailed", "Records", "brand", "chunk_of"]
 
 Records = dict[str, list[dict[str, Any]]]
 """Records by kind: accounts, messages, interactions, follows."""
@@ -43,6 +43,11 @@ class Chunk:
     cursor: FetchCursor
     digest: str
     items: int
+
+
+def brand(team: str | None, platform: str, account: str) -> dict[str, str]:
+    """The fetched account as a brand account of `team` (default: its own name)."""
+    return {"team": team or account, "platform": platform, "account_ref": account, "role": "brand"}
 
 
 def chunk_of(

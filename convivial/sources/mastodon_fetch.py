@@ -21,7 +21,7 @@ from mastodon import Mastodon, MastodonError
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from convivial.sources.fetching import Chunk, FetchFailed, Records, chunk_of
+from convivial.sources.fetching import Chunk, FetchFailed, Records, brand, chunk_of
 from convivial.sources.mastodon import (
     PLATFORM,
     account_record,
@@ -79,12 +79,7 @@ def fetch_mastodon(
     the first chunk makes the account a brand of `team` (default: its own name)."""
     owner = _call(lambda: api.account_lookup(handle.lstrip("@")), "looking up the account")
     acct, account_id = str(owner["acct"]), owner["id"]
-    host: dict[str, str] | None = {
-        "team": team or acct,
-        "platform": PLATFORM,
-        "account_ref": acct,
-        "role": "brand",
-    }
+    host: dict[str, str] | None = brand(team, PLATFORM, acct)
     for stream in streams:
         since = cursor(acct, stream)
         pages: list[Sequence[Any]] = []
