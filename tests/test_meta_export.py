@@ -78,6 +78,20 @@ def _instagram(folder: Path) -> Path:
                 ],
             },
         ],
+        "connections/followers_and_following/following_hashtags.json": {
+            "relationships_following_hashtags": [{"title": "cycling", "string_list_data": []}]
+        },
+        "your_instagram_activity/comments/post_comments_2.json": {
+            "comments_media_comments": [
+                {
+                    "string_map_data": {
+                        "Comment": {"value": "Wrapped, as some exports do"},
+                        "Media Owner": {"value": "bob.rides"},
+                        "Time": {"timestamp": 1760250000},
+                    }
+                }
+            ]
+        },
         "connections/followers_and_following/following.json": {
             "relationships_following": [
                 {
@@ -159,14 +173,19 @@ def test_an_instagram_export(tmp_path: Path, cli: CliRun) -> None:
     assert code == 0, err
     assert "1 bad rows" in err  # the post without a time
     with Workspace(root).open_store(read_only=True) as store:
-        assert count(store, "SELECT count(*) FROM messages WHERE platform = 'instagram'") == 3
+        assert count(store, "SELECT count(*) FROM messages WHERE platform = 'instagram'") == 4
         caption = scalar(store, "SELECT text FROM messages WHERE text LIKE 'Herfst%'")
         assert caption == "Herfst-service: kom langs! 🚲 Søren fixed it"
-        assert (
-            scalar(store, "SELECT text FROM messages WHERE kind = 'reply'") == "Thanks for the tag!"
-        )
-        reply_to = "SELECT target_key FROM interactions WHERE kind = 'reply'"
-        assert scalar(store, reply_to) == "instagram:rider_anna"
+        replies = store.arrow("SELECT text FROM messages WHERE kind = 'reply' ORDER BY text")
+        assert replies.column("text").to_pylist() == [
+            "Thanks for the tag!",
+            "Wrapped, as some exports do",
+        ]
+        reply_to = "SELECT target_key FROM interactions WHERE kind = 'reply' ORDER BY 1"
+        assert store.arrow(reply_to).column("target_key").to_pylist() == [
+            "instagram:bob.rides",
+            "instagram:rider_anna",
+        ]
         follows = store.arrow(
             "SELECT follower_key, followed_key, followed_at FROM follows ORDER BY followed_at"
         ).to_pylist()

@@ -128,3 +128,38 @@ def test_forget_takes_the_merges_of_the_person(root: Path, cli: CliRun) -> None:
     with Workspace(root).open_store() as store:
         assert store.merges() == []
         assert count(store, "SELECT count(*) FROM accounts WHERE account_key = 'twitter:1001'") == 0
+
+
+def test_an_automatic_merge_undone_redone_and_undone_by_hand_stays_undone(
+    root: Path, cli: CliRun
+) -> None:
+    merged = _metrics(cli, root)["active_members"]  # the report merges Anna's accounts
+    anna = ["twitter:anna_b", "mastodon:anna@mastodon.social"]
+    assert cli("-w", root, "people", "unmerge", *anna)[0] == 0
+    apart = _metrics(cli, root)["active_members"]
+    assert apart == merged + 1  # type: ignore[operator]
+    assert cli("-w", root, "people", "merge", *anna)[0] == 0
+    assert _metrics(cli, root)["active_members"] == merged
+    assert cli("-w", root, "people", "unmerge", *anna)[0] == 0
+    assert _metrics(cli, root)["active_members"] == apart
+
+
+def test_a_person_talking_to_their_own_other_account_is_not_a_conversation(
+    tmp_path: Path, cli: CliRun
+) -> None:
+    root = tmp_path / "ws"
+    assert cli("-w", root, "init", "--team", "Shop", "--brand", "twitter:shop")[0] == 0
+    data = tmp_path / "m.csv"
+    data.write_text(
+        "platform,message_id,author_id,author_handle,created_at,text,parent_id\n"
+        "twitter,1,9,shop,2026-05-01T10:00:00Z,Hello all,\n"
+        "twitter,2,11,anna_b,2026-05-01T11:00:00Z,@anna_alt testing my other account,\n"
+        "twitter,3,12,anna_alt,2026-05-01T12:00:00Z,@anna_b it works,2\n"
+        "twitter,4,13,bob,2026-05-01T13:00:00Z,@shop nice,1\n",
+        encoding="utf-8",
+    )
+    assert cli("-w", root, "import", "csv", data)[0] == 0
+    _never_merge(root)
+    assert _metrics(cli, root)["member_to_member_share"] == 2 / 3
+    assert cli("-w", root, "people", "merge", "twitter:anna_b", "twitter:anna_alt")[0] == 0
+    assert _metrics(cli, root)["member_to_member_share"] == 0

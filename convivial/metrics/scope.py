@@ -134,6 +134,7 @@ def scope_of(
     if members_as:
         flagged_messages = _as_people(con, flagged_messages, members_as, ["author_key"])
         flagged = _as_people(con, flagged, members_as, ["actor_key", "target_key"])
+        flagged = flagged.filter(flagged.actor_key != flagged.target_key)  # a person to itself
         followed = _as_people(con, followed, members_as, ["follower_key"])
     return Scope(
         tuple(teams),

@@ -55,6 +55,7 @@ __all__ = ["MetaExportSource", "mended"]
 
 _INSTAGRAM_FILES = ("personal_information.json", "posts_", "post_comments_", "following.json")
 _WRAPPERS = (
+    "comments_media_comments",
     "comments_v2",
     "comments",
     "followers_v3",
@@ -138,9 +139,9 @@ def _kind(name: str, instagram: bool) -> str | None:
             return "ig_post"
         if name.startswith("post_comments"):
             return "ig_comment"
-        if name.startswith("followers"):
+        if re.fullmatch(r"followers(_\d+)?\.json", name):
             return "follower"
-        if name.startswith("following"):
+        if re.fullmatch(r"following(_\d+)?\.json", name):
             return "following"
         return None
     if name.startswith(("your_posts", "profile_posts")):

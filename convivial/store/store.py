@@ -415,10 +415,12 @@ class Store:
         return str(rows[0][0]) if rows else None
 
     def merge(self, a: str, b: str, confidence: float, reason: str, by: str) -> None:
-        """Tie accounts `a` and `b` as one person (again, if a merge of them was refused)."""
+        """Tie accounts `a` and `b` as one person (again, if a merge of them was refused: it
+        keeps who merged them first, so undoing it again refuses it again)."""
         first, second = sorted((a, b))
         self._con.execute(
-            "INSERT OR REPLACE INTO merges VALUES (?, ?, ?, ?, ?, false, ?)",
+            "INSERT INTO merges VALUES (?, ?, ?, ?, ?, false, ?)"
+            " ON CONFLICT (a, b) DO UPDATE SET refused = false, merged_at = excluded.merged_at",
             [first, second, confidence, reason, by, _now()],
         )
 
