@@ -88,10 +88,14 @@ def _page(
     items: list[dict[str, Any]], query: dict[str, str], key: str, most: int
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """Mastodon's paging: newest first; `min_id` gives the oldest items just after it, `max_id`
-    the newest just before it; Link `next` goes older (max_id), `prev` newer (min_id)."""
+    the newest just before it, `since_id` the newest down to it; Link `next` goes older
+    (max_id), `prev` newer (min_id, or since_id for follow lists). Follow lists (`key`
+    follow_id) ignore `min_id`, as Mastodon's followers and following endpoints do."""
     limit = min(int(query.get("limit", "40")), most)
     ordered = sorted(items, key=lambda i: int(i[key]))
-    if "min_id" in query:
+    if "since_id" in query:
+        ordered = [i for i in ordered if int(i[key]) > int(query["since_id"])]
+    if "min_id" in query and key != "follow_id":
         chosen = [i for i in ordered if int(i[key]) > int(query["min_id"])][:limit]
     else:
         below = [i for i in ordered if "max_id" not in query or int(i[key]) < int(query["max_id"])]
@@ -133,9 +137,10 @@ class _Handler(JsonHandler):
             links = []
             if bounds:
                 base = f"http://{self.headers['Host']}{path}"
+                newer = "since_id" if key == "follow_id" else "min_id"
                 links = [
                     f'<{base}?{urlencode({"max_id": bounds["max_id"]})}>; rel="next"',
-                    f'<{base}?{urlencode({"min_id": bounds["min_id"]})}>; rel="prev"',
+                    f'<{base}?{urlencode({newer: bounds["min_id"]})}>; rel="prev"',
                 ]
             shown = [{k: v for k, v in i.items() if k != "follow_id"} for i in chosen]
             self.json(shown, {"Link": ", ".join(links)} if links else {})

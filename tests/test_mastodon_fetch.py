@@ -5,6 +5,7 @@ errors and malformed answers."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from conftest import CliRun, count
@@ -134,9 +135,10 @@ def test_a_malformed_answer_is_a_clear_error_and_writes_nothing(store: Store) ->
     ]
     with replaying(data) as url, pytest.raises(FetchFailed, match="reading notifications"):
         _fetch(store, url)
-    assert store.cursor(SOURCE, OWNER, "notifications") is None
+    where = f"{OWNER}@{urlparse(url).netloc}"
+    assert store.cursor(SOURCE, where, "notifications") is None
     assert count(store, "SELECT count(*) FROM imports WHERE file LIKE '%notifications'") == 0
-    assert store.cursor(SOURCE, OWNER, "statuses") is not None  # the stream before it is kept
+    assert store.cursor(SOURCE, where, "statuses") is not None  # the stream before it is kept
 
 
 def test_the_command_keeps_the_token_out_of_the_workspace(
@@ -157,3 +159,24 @@ def test_the_command_keeps_the_token_out_of_the_workspace(
         assert TOKEN.encode() not in path.read_bytes()
     with Workspace(root).open_store(read_only=True) as store:
         assert count(store, "SELECT count(*) FROM messages") > 0
+
+
+def test_followers_page_back_to_the_last_fetch_and_cursors_are_per_server(store: Store) -> None:
+    """Mastodon pages followers newest first by max_id and ignores min_id: every follower is
+    read, a second fetch reads only the new one, and another server keeps its own cursors."""
+    data = instance()
+    data.max_limit = 1
+    newest, data.followers = data.followers[-1], data.followers[:-1]
+    follows = "SELECT count(*) FROM follows WHERE followed_key = 'mastodon:mastodonpy_test'"
+    with replaying(data) as url:
+        _fetch(store, url)
+        assert count(store, follows) == len(data.followers)
+        data.followers.append(newest)
+        data.recording.log.clear()
+        _fetch(store, url)
+        assert count(store, follows) == len(data.followers)
+        asked = [p for p in data.recording.log if "/followers" in p]
+        assert len(asked) == 2  # the new follower, then an empty page
+    other = instance()
+    with replaying(other) as url:
+        assert _fetch(store, url)  # a second server: its statuses are read afresh

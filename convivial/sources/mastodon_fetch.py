@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import Any
+from urllib.parse import urlparse
 
 import requests
 from mastodon import Mastodon, MastodonError
@@ -75,38 +76,48 @@ def fetch_mastodon(
     team: str | None = None,
     streams: Sequence[str] = STREAMS,
 ) -> Iterator[Chunk]:
-    """The chunks of each of `streams` of `handle` after its cursor (`cursor(account, stream)`);
-    the first chunk makes the account a brand of `team` (default: its own name)."""
+    """The chunks of each of `streams` of `handle` after its cursor (`cursor(account, stream)`,
+    the account written `acct@server`, as a cursor is one server's); the first chunk makes the
+    account a brand of `team` (default: its own name)."""
     owner = _call(lambda: api.account_lookup(handle.lstrip("@")), "looking up the account")
     acct, account_id = str(owner["acct"]), owner["id"]
+    where = f"{acct}@{urlparse(str(api.api_base_url)).netloc}"
     host: dict[str, str] | None = brand(team, PLATFORM, acct)
     for stream in streams:
-        since = cursor(acct, stream)
+        since = cursor(where, stream) or None
         pages: list[Sequence[Any]] = []
-        position = since or "0"
-        for page, after in _pages(api, stream, account_id, since):
+        position = since or ""
+        found = (
+            _forward(api, stream, account_id, since)
+            if stream in FORWARD
+            else _backward(api, stream, account_id, since)
+        )
+        for page, after in found:
             pages.append(page)
             position = after
             if len(pages) == CHUNK_PAGES:
-                yield _chunk(api, acct, stream, pages, position, host)
+                yield _chunk(api, acct, where, stream, pages, position, host)
                 pages, host = [], None
         if pages:
-            yield _chunk(api, acct, stream, pages, position, host)
+            yield _chunk(api, acct, where, stream, pages, position, host)
             host = None
 
 
-def _pages(
+FORWARD = ("statuses", "notifications")
+"""Streams a server pages forward in time from a `min_id`. Followers and following it pages only
+backward (`max_id`), newest first, down to a `since_id`."""
+
+
+def _forward(
     api: Mastodon, stream: str, account_id: Any, since: str | None
 ) -> Iterator[tuple[Sequence[Any], str]]:
-    """Each non-empty page of the stream after `since`, oldest first, with the cursor past it."""
+    """Each non-empty page after `since`, oldest first, with the cursor past it."""
     start = since or "0"
     calls: dict[str, Callable[[], Any]] = {
         "statuses": lambda: api.account_statuses(account_id, min_id=start, limit=40),
         "notifications": lambda: api.notifications(
             min_id=start, limit=40, types=NOTIFICATION_TYPES
         ),
-        "followers": lambda: api.account_followers(account_id, min_id=start, limit=80),
-        "following": lambda: api.account_following(account_id, min_id=start, limit=80),
     }
     page = _call(calls[stream], f"reading {stream}")
     while page:
@@ -117,9 +128,34 @@ def _pages(
         page = _call(partial(api.fetch_previous, page), f"reading {stream}")
 
 
+def _backward(
+    api: Mastodon, stream: str, account_id: Any, since: str | None
+) -> Iterator[tuple[Sequence[Any], str]]:
+    """Each non-empty page newer than `since`, newest first, down to the page that reaches
+    `since` (Mastodon's next links drop `since_id`, so the pass stops itself; the last page may
+    repeat some known follows, harmlessly). The cursor stays `since` until the last page, which
+    moves it to the newest item: a pass cut short is read again from the top rather than
+    leaving a gap."""
+    read = api.account_followers if stream == "followers" else api.account_following
+    page = _call(lambda: read(account_id, since_id=since, limit=80), f"reading {stream}")
+    newest = None
+    while page:
+        if newest is None:
+            ahead = getattr(page, "_pagination_prev", None) or {}
+            newest = ahead.get("since_id") or ahead.get("min_id")
+            if newest is None:
+                raise FetchFailed(f"the server gave no link back to this page of {stream}")
+        older = (getattr(page, "_pagination_next", None) or {}).get("max_id")
+        done = older is None or (since is not None and int(older) <= int(since))
+        following = None if done else _call(partial(api.fetch_next, page), f"reading {stream}")
+        yield page, str(newest) if not following else since or ""
+        page = following
+
+
 def _chunk(
     api: Mastodon,
     acct: str,
+    where: str,
     stream: str,
     pages: list[Sequence[Any]],
     position: str,
@@ -131,7 +167,7 @@ def _chunk(
         for key, rows in _records(api, stream, item, acct).items():
             records.setdefault(key, []).extend(rows)
     label = f"{str(api.api_base_url).rstrip('/')}/@{acct} {stream}"
-    return chunk_of(label, items, records, FetchCursor(acct, stream, position), host)
+    return chunk_of(label, items, records, FetchCursor(where, stream, position), host)
 
 
 def _records(api: Mastodon, stream: str, item: Any, owner: str) -> Records:
