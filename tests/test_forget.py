@@ -124,3 +124,40 @@ def test_no_table_keeps_a_trace_of_a_forgotten_person(
     assert cli("-w", root, "forget", PERSON)[0] == 0
     with Workspace(root).open_store() as store:
         assert found() == {}
+
+
+def test_forget_redacts_the_name_as_each_platform_writes_it_and_cuts_links(
+    tmp_path: Path, cli: CliRun
+) -> None:
+    root = tmp_path / "ws"
+    assert cli("-w", root, "init")[0] == 0
+    data = tmp_path / "m.csv"
+    data.write_text(
+        "platform,message_id,author_id,author_handle,created_at,text,parent_id,mentions\n"
+        "mastodon,1,anna@other.social,anna@other.social,2026-05-01T10:00:00Z,hello all,,\n"
+        "mastodon,2,shop,shop,2026-05-01T11:00:00Z,@anna thanks! cc @annabel,1,"
+        "anna@other.social annabel\n"
+        "twitter,3,900,dan,2026-05-01T12:00:00Z,hi @anna from twitter,,\n"
+        "reddit,4,bob,bob,2026-05-01T13:00:00Z,thanks u/anna for asking,,\n"
+        "twitter,5,1001,anna_b,2026-05-01T14:00:00Z,my tweet,,\n"
+        "twitter,6,902,carl,2026-05-01T15:00:00Z,@anna_b see you,,1001\n",
+        encoding="utf-8",
+    )
+    assert cli("-w", root, "import", "csv", data)[0] == 0
+    assert cli("-w", root, "forget", "mastodon:anna@other.social")[0] == 0
+    assert cli("-w", root, "forget", "twitter:1001")[0] == 0
+    assert cli("-w", root, "forget", "reddit:anna")[0] == 0
+    with Workspace(root).open_store(read_only=True) as store:
+        rows = {
+            r["message_key"]: r
+            for r in store.arrow(
+                "SELECT message_key, text, mentions, parent_key FROM messages"
+            ).to_pylist()
+        }
+    shop = rows["mastodon:2"]
+    assert shop["text"] == "@[erased] thanks! cc @annabel"  # @annabel is someone else
+    assert shop["mentions"] == ["annabel"] and shop["parent_key"] is None
+    assert rows["twitter:3"]["text"] == "hi @anna from twitter"  # another platform's anna
+    assert rows["reddit:4"]["text"] == "thanks u/[erased] for asking"
+    assert rows["twitter:6"]["text"] == "@[erased] see you"  # mentioned by id, written by handle
+    assert "mastodon:1" not in rows and "twitter:5" not in rows

@@ -467,8 +467,11 @@ class Store:
                     " ON CONFLICT DO NOTHING",
                     [identity, _now()],
                 )
-            gone = purge_erased(con, None)
+            gone = purge_erased(con, None, [(platform, n) for n in sorted(names)])
             gone["report_cache"] = int(con.execute("DELETE FROM report_cache").fetchall()[0][0])
+            # a fetch's place may name them (a Bluesky follower's id): fetches start afresh,
+            # which their idempotent writes make harmless
+            gone["fetch_cursors"] = int(con.execute("DELETE FROM fetch_cursors").fetchall()[0][0])
             patterns = [f"%{n}%" for n in names]
             gone["rejects"] = int(
                 con.execute(

@@ -15,6 +15,7 @@ METRICS.md defines them:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 import duckdb
@@ -411,10 +412,16 @@ _DERIVE = [
 """Deriving threads and interactions (see the module docstring)."""
 
 
-def purge_erased(con: duckdb.DuckDBPyConnection, import_id: int | None) -> dict[str, int]:
+def purge_erased(
+    con: duckdb.DuckDBPyConnection,
+    import_id: int | None,
+    names: Sequence[tuple[str, str]] = (),
+) -> dict[str, int]:
     """Delete the accounts that `erasures` names (by key or by handle) and every message,
     label, team assignment, interaction, follow and merge into a person they take part in:
-    those of one import, or all of them. Returns the rows deleted per table."""
+    those of one import, or all of them. In other people's messages their name is redacted
+    (`names`: the (platform, handle or id) that `forget` knows) and links to their messages
+    are cut. Returns the rows changed per table."""
     if not con.execute("SELECT count(*) FROM erasures").fetchall()[0][0]:
         return {}
     erased = "(SELECT key_hash FROM erasures)"
@@ -455,35 +462,56 @@ def purge_erased(con: duckdb.DuckDBPyConnection, import_id: int | None) -> dict[
     for table, statement in statements.items():
         out[table] = int(con.execute(statement).fetchall()[0][0])
     con.execute("DROP TABLE gone")
+    out["others' messages redacted"] = _redact_mentions(con, only, names)
+    con.execute(f"UPDATE messages SET parent_key = NULL WHERE parent_key IN {_GONE}")
+    con.execute(f"UPDATE messages SET root_key = message_key WHERE root_key IN {_GONE}")
     con.execute("DROP TABLE gone_messages")
-    out["others' messages redacted"] = _redact_mentions(con, only)
     return out
+
+
+_GONE = "(SELECT message_key FROM gone_messages)"
 
 
 ERASED = "@[erased]"
 """What an erased person's @handle becomes in other people's messages."""
 
 
-def _redact_mentions(con: duckdb.DuckDBPyConnection, only: str) -> int:
-    """In other people's messages (of one import, or all), an erased person's @handle becomes
-    `ERASED` in the text and leaves the mentions. Returns how many messages changed."""
+def _redact_mentions(
+    con: duckdb.DuckDBPyConnection, only: str, names: Sequence[tuple[str, str]] = ()
+) -> int:
+    """In other people's messages (of one import, or all), an erased person's name becomes
+    `ERASED` in the text and leaves the mentions: every mention that an erasure names, and the
+    `names` (platform, handle or id) that `forget` knows. Returns how many messages changed."""
     erased = "(SELECT key_hash FROM erasures)"
     salt = "(SELECT secret FROM workspace_secret)"
     found = con.execute(
-        "SELECT DISTINCT mention FROM (SELECT platform, unnest(mentions) AS mention"
+        "SELECT DISTINCT platform, mention FROM (SELECT platform, unnest(mentions) AS mention"
         f" FROM messages WHERE mentions IS NOT NULL{only})"
         f" WHERE sha256({salt} || platform || ':@' || lower(ltrim(mention, '@'))) IN {erased}"
     ).fetchall()
-    changed = 0
-    for (mention,) in found:
-        handle = str(mention).lstrip("@")
-        pattern = "@" + re.escape(handle) + r"\b"
-        changed += int(
-            con.execute(
+    wanted = {(str(p), str(m).lstrip("@").lower()) for p, m in [*found, *names] if m}
+    changed: set[str] = set()
+    for platform, name in sorted(wanted):
+        for pattern, replacement in _written(platform, name):
+            rows = con.execute(
                 "UPDATE messages SET text = regexp_replace(text, ?, ?, 'gi'),"
-                " mentions = list_filter(mentions, lambda m: lower(ltrim(m, '@')) <> lower(?))"
-                f" WHERE list_contains(mentions, ?){only}",
-                [pattern, ERASED, handle, mention],
-            ).fetchall()[0][0]
-        )
-    return changed
+                " mentions = list_filter(mentions, lambda m: lower(ltrim(m, '@')) <> ?)"
+                " WHERE platform = ? AND (list_contains(mentions, ?)"
+                f" OR regexp_matches(text, ?, 'i')){only} RETURNING message_key",
+                [pattern, replacement, name, platform, name, pattern],
+            ).fetchall()
+            changed |= {str(r[0]) for r in rows}
+    return len(changed)
+
+
+def _written(platform: str, name: str) -> list[tuple[str, str]]:
+    """How `name` is written in a message of `platform`, as (RE2 pattern, replacement) pairs:
+    `@name` everywhere, `u/name` on Reddit, and for a Mastodon `user@server` also `@user`."""
+    tail = r"([^\w@.-]|$)"
+    forms = [("@" + re.escape(name) + tail, ERASED + r"\1")]
+    if platform == "mastodon" and "@" in name:
+        user = name.split("@", 1)[0]
+        forms.append(("@" + re.escape(user) + r"([^\w@]|$)", ERASED + r"\1"))
+    if platform == "reddit":
+        forms.append((r"(^|[^\w/])(/?u/)" + re.escape(name) + r"([^\w-]|$)", r"\1\2[erased]\3"))
+    return forms
