@@ -133,3 +133,24 @@ def test_the_command(tmp_path: Path, cli: CliRun) -> None:
     assert code == 1 and "looking up the account" in err and "run the same command again" in err
     with Workspace(root).open_store(read_only=True) as store:
         assert count(store, "SELECT count(*) FROM messages") == len(_expected(data))
+
+
+def test_replies_and_likes_that_come_later_are_read(store: Store) -> None:
+    data = network()
+    with replaying(data) as url:
+        _fetch(store, url, data)
+        post = data.posts[0]["post"]
+        late = {**data.replies[post["uri"]][0]["post"], "uri": post["uri"] + "-late"}
+        data.replies[post["uri"]].append({"post": late, "replies": []})
+        fan = data.followers[-1]
+        data.likes[post["uri"]].append(
+            {"actor": fan, "createdAt": "2026-11-20T10:00:00Z", "indexedAt": "2026-11-20"}
+        )
+        post["replyCount"] += 1
+        post["likeCount"] += 1
+        assert _fetch(store, url, data)
+        assert f"bluesky:{late['uri']}" in _messages(store)
+        liked = "SELECT count(*) FROM interactions WHERE kind = 'like' AND actor_key = ?"
+        liked += " AND message_key = ?"
+        assert count(store, liked, f"bluesky:{fan['handle']}", f"bluesky:{post['uri']}") == 1
+        assert _fetch(store, url, data) == []  # counts unchanged since: nothing read again

@@ -2,6 +2,9 @@
 likes and reposts of its posts, its followers and follows, from Bluesky's public AppView API
 through the atproto SDK. Everything read is public: no credential is needed or kept.
 
+Replies, likes and reposts that come to a post after it was fetched are read again when its
+counts change, for the posts of the newest page (the last `PAGE`).
+
 Incremental and resumable. Bluesky pages newest first with opaque cursors, so each stream keeps
 `{"newest": the first item of the last complete pass, "top": the first item of the pass under
 way, "resume": the cursor to go on from}`: a pass reads from the newest item down to the newest
@@ -96,7 +99,8 @@ def fetch_bluesky(
         saved = cursor(owner, stream)
         state = json.loads(saved or "{}")
         resume, top = state.get("resume"), state.get("top")
-        newest = state.get("newest")
+        newest, counts = state.get("newest"), state.get("counts", {})
+        first = resume is None
         while True:
             page = api.get(_page_call(client, stream, owner, resume), f"reading {stream}")
             items = page.get("feed") or page.get("followers") or page.get("follows") or []
@@ -107,19 +111,48 @@ def fetch_bluesky(
                 if _key(stream, item) == newest:
                     break
                 fresh.append(item)
+            again: list[dict[str, Any]] = []
+            if first and stream == "posts":
+                again, counts = _changed(items, len(fresh), counts, owner)
+                first = False
             done = len(fresh) < len(items) or not page.get("cursor") or not items
             resume = None if done else page["cursor"]
             state = {"newest": top if done else newest, "top": None if done else top}
-            state["resume"] = resume
-            if fresh or json.dumps(state) != saved:
+            state.update(resume=resume, counts=counts)
+            if fresh or again or json.dumps(state) != saved:
                 records = _records(api, client, stream, fresh, owner, profile)
+                for post in again:
+                    _add(records, _around(api, client, post))
                 saved = json.dumps(state)
                 position = FetchCursor(owner, stream, saved)
                 label = f"bluesky:{owner} {stream}"
-                yield chunk_of(label, fresh, records, position, host)
+                yield chunk_of(label, [*fresh, *again], records, position, host)
                 host = None
             if done:
                 break
+
+
+def _changed(
+    items: list[dict[str, Any]], fresh: int, counts: dict[str, list[int]], owner: str
+) -> tuple[list[dict[str, Any]], dict[str, list[int]]]:
+    """Of the newest page's own posts: those known before (after the first `fresh` items) whose
+    reply, like or repost count changed since the last fetch, and every one's counts to keep
+    for the next."""
+    again, now = [], {}
+    for index, item in enumerate(items):
+        post = item["post"]
+        if item.get("reason") or account_record(post["author"])["account_id"] != owner:
+            continue
+        seen = [post.get("replyCount", 0), post.get("likeCount", 0), post.get("repostCount", 0)]
+        now[post["uri"]] = seen
+        if index >= fresh and counts.get(post["uri"], seen) != seen:
+            again.append(post)
+    return again, now
+
+
+def _add(out: Records, found: Records) -> None:
+    for kind, rows in found.items():
+        out.setdefault(kind, []).extend(rows)
 
 
 def _page_call(client: Client, stream: str, owner: str, cursor: str | None) -> Callable[[], Any]:
