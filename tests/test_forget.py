@@ -140,7 +140,8 @@ def test_forget_redacts_the_name_as_each_platform_writes_it_and_cuts_links(
         "twitter,3,900,dan,2026-05-01T12:00:00Z,hi @anna from twitter,,\n"
         "reddit,4,bob,bob,2026-05-01T13:00:00Z,thanks u/anna for asking,,\n"
         "twitter,5,1001,anna_b,2026-05-01T14:00:00Z,my tweet,,\n"
-        "twitter,6,902,carl,2026-05-01T15:00:00Z,@anna_b see you,,1001\n",
+        "twitter,6,902,carl,2026-05-01T15:00:00Z,@anna_b see you,,1001\n"
+        "mastodon,7,shop,shop,2026-05-01T16:00:00Z,fixed!,https://other.social/users/anna/statuses/9,\n",
         encoding="utf-8",
     )
     assert cli("-w", root, "import", "csv", data)[0] == 0
@@ -161,3 +162,4 @@ def test_forget_redacts_the_name_as_each_platform_writes_it_and_cuts_links(
     assert rows["reddit:4"]["text"] == "thanks u/[erased] for asking"
     assert rows["twitter:6"]["text"] == "@[erased] see you"  # mentioned by id, written by handle
     assert "mastodon:1" not in rows and "twitter:5" not in rows
+    assert rows["mastodon:7"]["parent_key"] is None  # the address named her

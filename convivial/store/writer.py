@@ -501,6 +501,15 @@ def _redact_mentions(
                 [pattern, replacement, name, platform, name, pattern],
             ).fetchall()
             changed |= {str(r[0]) for r in rows}
+        if platform == "mastodon" and "@" in name:  # a status's address names its author
+            user, server = name.split("@", 1)
+            address = f"mastodon:https://{server}/users/{user}/%"
+            for column, cut in (("parent_key", "NULL"), ("root_key", "message_key")):
+                con.execute(
+                    f"UPDATE messages SET {column} = {cut} WHERE platform = 'mastodon'"
+                    f" AND lower({column}) LIKE ?{only}",
+                    [address],
+                )
     return len(changed)
 
 
