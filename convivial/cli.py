@@ -85,6 +85,9 @@ class Format(StrEnum):
     pdf = "pdf"
 
 
+TeamOption = Annotated[str | None, typer.Option(help="Only this team.")]
+ViewFormat = Annotated[Format, typer.Option("--format", help="text or json.")]
+
 WorkspaceOption = Annotated[
     Path | None,
     typer.Option(
@@ -244,7 +247,7 @@ def teams(ctx: typer.Context) -> None:
 @app.command()
 def report(
     ctx: typer.Context,
-    team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
+    team: TeamOption = None,
     since: Annotated[datetime | None, typer.Option(help="Window start (UTC).")] = None,
     until: Annotated[datetime | None, typer.Option(help="Window end, exclusive (UTC).")] = None,
     format: Annotated[
@@ -282,8 +285,8 @@ def report(
 @app.command()
 def members(
     ctx: typer.Context,
-    team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
-    format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+    team: TeamOption = None,
+    format: ViewFormat = Format.text,
 ) -> None:
     """Advocates, levels, strong ties and who is slipping away."""
     reports = _reports(ctx, team, None, None)
@@ -293,8 +296,8 @@ def members(
 @app.command()
 def audit(
     ctx: typer.Context,
-    team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
-    format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+    team: TeamOption = None,
+    format: ViewFormat = Format.text,
 ) -> None:
     """Followers: how many are fake, dormant, reachable, engaged; spikes; the likeliest fakes."""
     reports = _reports(ctx, team, None, None)
@@ -304,11 +307,11 @@ def audit(
 @app.command()
 def inbox(
     ctx: typer.Context,
-    team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
+    team: TeamOption = None,
     since: Annotated[datetime | None, typer.Option(help="Window start (UTC date).")] = None,
     until: Annotated[datetime | None, typer.Option(help="Window end (UTC date).")] = None,
     limit: Annotated[int, typer.Option(min=1, help="Requests shown per team in text.")] = 30,
-    format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+    format: ViewFormat = Format.text,
 ) -> None:
     """Questions and complaints nobody answered: oldest first, the most watched first each day.
     Requests marked handled in the dashboard are left out."""
@@ -334,37 +337,30 @@ app.add_typer(people_app, name="people")
 @people_app.command("list")
 def people_list(
     ctx: typer.Context,
-    format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+    format: ViewFormat = Format.text,
 ) -> None:
     """The people with more than one account, and the accounts that look like one person."""
-    from convivial.people import person_of, suggestions
+    from convivial.people import listing
 
     ws = _workspace(ctx)
     with ws.open_store() as store:
-        merges = store.merges()
-        found = suggestions(store)
-    groups: dict[str, list[str]] = {}
-    for account, person in person_of(merges).items():
-        groups.setdefault(person, []).append(account)
-    merged = {(m["a"], m["b"]) for m in merges if not m["refused"]}
-    refused = {(m["a"], m["b"]) for m in merges if m["refused"]}
-    pending = [s for s in found if (s.a, s.b) not in merged]
+        found = listing(store)
     if format is Format.json:
         data = {
-            "people": [{"person": p, "accounts": sorted(a)} for p, a in sorted(groups.items())],
-            "merges": merges,
-            "suggestions": [{**vars(s), "refused": (s.a, s.b) in refused} for s in pending],
+            "people": [{"person": p, "accounts": a} for p, a in found.groups.items()],
+            "merges": found.merges,
+            "suggestions": [{**vars(s), "refused": refused} for s, refused in found.pending],
         }
         sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
         return
     if format is not Format.text:
         raise BadInput("people list prints text or json")
-    for person, accounts in sorted(groups.items()):
-        out.print(f"{person}: {', '.join(sorted(accounts))}")
-    if not groups:
+    for person, accounts in found.groups.items():
+        out.print(f"{person}: {', '.join(accounts)}")
+    if not found.groups:
         out.print("No accounts merged into one person yet.")
-    for s in pending:
-        note = " (unmerged by hand: not merged again)" if (s.a, s.b) in refused else ""
+    for s, refused in found.pending:
+        note = " (unmerged by hand: not merged again)" if refused else ""
         out.print(
             f"maybe {s.a} = {s.b}: {s.confidence:.0%}, {'; '.join(s.reasons)}{note}",
             highlight=False,
@@ -525,12 +521,15 @@ def serve(
     import uvicorn
 
     from convivial.web import create_app
+    from convivial.web.app import LOOPBACK_HOSTS, MIN_TOKEN
 
     ws = _workspace(ctx)
-    if token is None and host not in ("127.0.0.1", "localhost", "::1"):
+    if token is None and host not in LOOPBACK_HOSTS:
         token = secrets.token_urlsafe(24)
-    if token is not None and len(token) < 16:
-        raise BadInput("--token needs at least 16 characters (leave it out to have one made)")
+    if token is not None and len(token) < MIN_TOKEN:
+        raise BadInput(
+            f"--token needs at least {MIN_TOKEN} characters (leave it out to have one made)"
+        )
     with _LabelProgress() as progress, ws.open_store() as store:
         reports = workspace_reports(ws, store, labelling=progress.update)
     address = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"

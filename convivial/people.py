@@ -26,7 +26,9 @@ from convivial.store import Store
 __all__ = [
     "LINKED",
     "SAME_HANDLE",
+    "People",
     "Suggestion",
+    "listing",
     "merge_suggested",
     "person_of",
     "suggestions",
@@ -168,3 +170,26 @@ def person_of(merges: Iterable[Mapping[str, Any]]) -> dict[str, str]:
         if first != second:
             parent[max(first, second)] = min(first, second)
     return {key: root(key) for key in list(parent)}
+
+
+@dataclass(frozen=True)
+class People:
+    """What `convivial people list` shows: each person with several accounts (person key ->
+    account keys), every merge row, and the suggestions not merged (with whether an automatic
+    merge of the pair was undone by hand)."""
+
+    groups: dict[str, list[str]]
+    merges: list[dict[str, Any]]
+    pending: list[tuple[Suggestion, bool]]
+
+
+def listing(store: Store) -> People:
+    """The people and the suggestions still open, as `convivial people list` shows them."""
+    merges = store.merges()
+    groups: dict[str, list[str]] = {}
+    for account, person in sorted(person_of(merges).items()):
+        groups.setdefault(person, []).append(account)
+    merged = {(m["a"], m["b"]) for m in merges if not m["refused"]}
+    refused = {(m["a"], m["b"]) for m in merges if m["refused"]}
+    pending = [(s, (s.a, s.b) in refused) for s in suggestions(store) if (s.a, s.b) not in merged]
+    return People(dict(sorted(groups.items())), merges, pending)

@@ -30,9 +30,6 @@ Spec = dict[str, Any]
 WIDTH = 520
 GREEN, BLUE, AMBER, RED, GREY = "#1b7f3b", "#2455c3", "#a86b00", "#b3261e", "#8a8f98"
 
-BREAK_AT_GAPS = "break-paths-show-domains"
-"""A week with no value breaks the line rather than joining its neighbours."""
-
 TREND_LINES = {
     "member_to_member_share": "members talking to each other",
     "listening_rate": "answered within 7 days",

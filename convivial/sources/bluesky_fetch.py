@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from atproto import Client
@@ -26,7 +27,14 @@ from atproto_client.exceptions import RequestErrorBase
 from atproto_core.exceptions import AtProtocolError
 
 from convivial.sources.bluesky import PLATFORM, account_record, post_records, reaction_records
-from convivial.sources.fetching import Chunk, FetchFailed, Records, brand, chunk_of
+from convivial.sources.fetching import (
+    Chunk,
+    FetchFailed,
+    Records,
+    brand,
+    chunk_of,
+    merge_records,
+)
 from convivial.store import FetchCursor
 
 __all__ = ["PUBLIC_API", "SOURCE", "STREAMS", "VERSION", "bluesky_client", "fetch_bluesky"]
@@ -122,7 +130,7 @@ def fetch_bluesky(
             if fresh or again or json.dumps(state) != saved:
                 records = _records(api, client, stream, fresh, owner, profile)
                 for post in again:
-                    _add(records, _around(api, client, post))
+                    merge_records(records, _around(api, client, post))
                 saved = json.dumps(state)
                 position = FetchCursor(owner, stream, saved)
                 label = f"bluesky:{owner} {stream}"
@@ -148,11 +156,6 @@ def _changed(
         if index >= fresh and counts.get(post["uri"], seen) != seen:
             again.append(post)
     return again, now
-
-
-def _add(out: Records, found: Records) -> None:
-    for kind, rows in found.items():
-        out.setdefault(kind, []).extend(rows)
 
 
 def _page_call(client: Client, stream: str, owner: str, cursor: str | None) -> Callable[[], Any]:
@@ -184,11 +187,7 @@ def _records(
     profile: dict[str, Any],
 ) -> Records:
     out: Records = {}
-
-    def add(found: Records) -> None:
-        for kind, rows in found.items():
-            out.setdefault(kind, []).extend(rows)
-
+    add = partial(merge_records, out)
     for item in items:
         if stream == "posts":
             post = item["post"]
@@ -211,11 +210,7 @@ def _records(
 def _around(api: _Api, client: Client, post: dict[str, Any]) -> Records:
     """The owner's post's thread (replies at any depth), its likes and its reposts."""
     out: Records = {}
-
-    def add(found: Records) -> None:
-        for kind, rows in found.items():
-            out.setdefault(kind, []).extend(rows)
-
+    add = partial(merge_records, out)
     uri = post["uri"]
     if post.get("replyCount"):
         thread = api.get(

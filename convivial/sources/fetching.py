@@ -24,7 +24,7 @@ from convivial.sources.base import (
 if TYPE_CHECKING:
     from convivial.store import FetchCursor
 
-__all__ = ["Chunk", "FetchFailed", "Records", "brand", "chunk_of"]
+__all__ = ["Chunk", "FetchFailed", "Records", "brand", "chunk_of", "merge_records"]
 
 Records = dict[str, list[dict[str, Any]]]
 """Records by kind: accounts, messages, interactions, follows."""
@@ -43,6 +43,14 @@ class Chunk:
     cursor: FetchCursor
     digest: str
     items: int
+
+
+def merge_records(out: Records, *found: Records) -> Records:
+    """`out` with the rows of each of `found` added, kind by kind."""
+    for records in found:
+        for kind, rows in records.items():
+            out.setdefault(kind, []).extend(rows)
+    return out
 
 
 def brand(team: str | None, platform: str, account: str) -> dict[str, str]:

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from convivial.sources.fetching import Records
+from convivial.sources.fetching import Records, merge_records
 from convivial.sources.profiles import profile_text, profile_time, whole_count
 
 __all__ = ["PLATFORM", "account_record", "html_text", "notification_records", "status_records"]
@@ -65,12 +65,9 @@ def account_record(account: Mapping[str, Any]) -> dict[str, Any]:
 
 def status_records(status: Mapping[str, Any]) -> Records:
     """A Status (and, for a reblog, the reblogged one) as messages and their authors."""
-    out: Records = {"messages": [], "accounts": [account_record(status["account"])]}
     shared = status.get("reblog")
-    if shared:
-        inner = status_records(shared)
-        out["messages"] += inner["messages"]
-        out["accounts"] += inner["accounts"]
+    out = status_records(shared) if shared else {"messages": [], "accounts": []}
+    out["accounts"].append(account_record(status["account"]))
     out["messages"].append(
         {
             "platform": PLATFORM,
@@ -99,9 +96,7 @@ def notification_records(notification: Mapping[str, Any], owner: str) -> Records
     status = notification.get("status")
     at = when(notification.get("created_at"))
     if kind == "mention" and status:
-        found = status_records(status)
-        out["accounts"] += found["accounts"]
-        out["messages"] = found["messages"]
+        merge_records(out, status_records(status))
     elif kind in ("favourite", "reblog") and status:
         out["interactions"] = [
             {

@@ -28,6 +28,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
@@ -106,7 +107,7 @@ class MastodonArchiveSource:
                     ),
                 )
                 try:
-                    yield from _statuses(_chain(first, activities), owner, names, outbox)
+                    yield from _statuses(chain([first], activities), owner, names, outbox)
                 except ijson.JSONError as exc:
                     raise SourceError(
                         f"{path}: outbox.json is broken or cut short near byte {outbox.tell():,}"
@@ -137,11 +138,6 @@ class _Names:
     def status(self, url: str) -> str:
         found = _STATUS.match(url)
         return found.group(3) if found and found.group(1) == self.home else url
-
-
-def _chain(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
-    yield first
-    yield from rest
 
 
 def _statuses(

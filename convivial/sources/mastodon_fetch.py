@@ -22,7 +22,14 @@ from mastodon import Mastodon, MastodonError
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from convivial.sources.fetching import Chunk, FetchFailed, Records, brand, chunk_of
+from convivial.sources.fetching import (
+    Chunk,
+    FetchFailed,
+    Records,
+    brand,
+    chunk_of,
+    merge_records,
+)
 from convivial.sources.mastodon import (
     PLATFORM,
     account_record,
@@ -162,10 +169,7 @@ def _chunk(
     host: dict[str, str] | None,
 ) -> Chunk:
     items = [item for page in pages for item in page]
-    records: Records = {}
-    for item in items:
-        for key, rows in _records(api, stream, item, acct).items():
-            records.setdefault(key, []).extend(rows)
+    records = merge_records({}, *(_records(api, stream, item, acct) for item in items))
     label = f"{str(api.api_base_url).rstrip('/')}/@{acct} {stream}"
     return chunk_of(label, items, records, FetchCursor(where, stream, position), host)
 
@@ -175,10 +179,8 @@ def _records(api: Mastodon, stream: str, item: Any, owner: str) -> Records:
         found = status_records(item)
         if item.get("replies_count") or item.get("in_reply_to_id"):
             context = _call(lambda: api.status_context(item["id"]), "reading a conversation")
-            for other in [*context["ancestors"], *context["descendants"]]:
-                more = status_records(other)
-                found["messages"] += more["messages"]
-                found["accounts"] += more["accounts"]
+            around = [*context["ancestors"], *context["descendants"]]
+            merge_records(found, *(status_records(other) for other in around))
         return found
     if stream == "notifications":
         return notification_records(item, owner)

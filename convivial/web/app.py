@@ -39,7 +39,7 @@ from convivial.report.render import section_helpers
 from convivial.store import Store
 from convivial.workspace import Workspace
 
-__all__ = ["Dashboard", "View", "create_app", "page"]
+__all__ = ["LOOPBACK_HOSTS", "MIN_TOKEN", "Dashboard", "View", "create_app", "page"]
 
 STATIC = Path(__file__).parent / "static"
 TOKEN_COOKIE = "convivial_token"
@@ -185,6 +185,9 @@ def health(request: Request) -> Response:
     return PlainTextResponse("ok")
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+"""Names of this machine: without a token, the only hosts served and addressed."""
+
 MIN_TOKEN = 16
 """Characters a token needs at least: shorter ones are guessable."""
 
@@ -229,7 +232,7 @@ class _Guard:
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
-        if self.token is None and request.url.hostname not in _LOOPBACK_HOSTS:
+        if self.token is None and request.url.hostname not in LOOPBACK_HOSTS:
             await _refuse(403, "Without a token this dashboard answers only to localhost.")(
                 scope, receive, send
             )
@@ -282,9 +285,6 @@ class _Guard:
         form = await request.form()
         sent = form.get("csrf")
         return isinstance(sent, str) and _same(sent, self.csrf)
-
-
-_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def _same(given: str | None, expected: str) -> bool:

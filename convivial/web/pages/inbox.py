@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from convivial.analysis import without_handled
-from convivial.web.app import Dashboard, View, page, view_of
+from convivial.web.app import Dashboard, page, view_of
 
 SHOWN = 200
 """Requests listed, oldest and most watched first."""
@@ -22,9 +22,8 @@ async def show(request: Request) -> Response:
             return set(store.handled())
 
     marked = await run_in_threadpool(handled)
-    waiting = View(without_handled(view.reports, marked), None, view.days)
-    report = next((r for r in waiting.reports if view.report and r.team == view.report.team), None)
-    return page(request, "inbox.html.j2", view, waiting=report, shown=SHOWN)
+    waiting = without_handled([view.report], marked)[0] if view.report else None
+    return page(request, "inbox.html.j2", view, waiting=waiting, shown=SHOWN)
 
 
 async def mark(request: Request) -> Response:
