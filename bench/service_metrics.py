@@ -12,7 +12,6 @@ import json
 import sys
 from pathlib import Path
 
-from convivial.metrics.assign import stored_message_teams
 from convivial.metrics.scope import scope_of
 from convivial.metrics.service import service_metrics
 from convivial.metrics.window import default_window
@@ -26,7 +25,7 @@ def main() -> None:
         con = store.ibis()
         teams = [name for name, *_ in store.teams()]
         window = default_window(con, config.window_days, None, None)
-        results = service_metrics(scope_of(con, teams, window, stored_message_teams(store)))
+        results = service_metrics(scope_of(con, teams, window, store.kept_message_teams()))
     out = [
         {"team": team, "window": window.as_json(), "metrics": results[team].values}
         for team in teams

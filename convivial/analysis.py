@@ -6,14 +6,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Collection
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from convivial import __version__
-from convivial.metrics import build_reports
+from convivial.lake import LOCAL, Lake
+from convivial.metrics import Tables, build_reports
 from convivial.metrics.assign import refresh_message_teams
 from convivial.people import merge_suggested, person_of
 from convivial.report.model import TeamReport
@@ -21,10 +22,42 @@ from convivial.store import Store
 from convivial.text.labels import CLASSIFIERS
 from convivial.workspace import Workspace
 
-__all__ = ["REPORT_FORMAT", "without_handled", "workspace_reports"]
+__all__ = ["REPORT_FORMAT", "Engine", "export_lake", "without_handled", "workspace_reports"]
 
 REPORT_FORMAT = 2
 """Bumped whenever what a kept report holds changes, so older ones are computed again."""
+
+LAKE_FORMAT = 1
+"""Bumped whenever what an export writes changes, so the workspace's lake is written again."""
+
+LAKE_MANIFEST = "convivial-lake.json"
+"""What a lake was exported from, beside its tables (Spark reads only the tables' folders)."""
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Where the metrics run: DuckDB in the workspace (the default), or Spark on `master` over a
+    Parquet lake: the one at `lake` as it is, else the workspace's own, exported when stale."""
+
+    name: str = "duckdb"
+    master: str = LOCAL
+    lake: str | None = None
+
+    @classmethod
+    def parse(cls, spec: str, lake: str | None = None) -> Engine:
+        """`duckdb`, `spark` or `spark=MASTER` (local[N], spark://host:port, yarn, k8s://...)."""
+        name, _, master = spec.partition("=")
+        if name == "spark":
+            return cls("spark", master or LOCAL, lake)
+        if name == "duckdb" and not master and lake is None:
+            return cls()
+        if name == "duckdb":
+            raise EngineError("duckdb runs in the workspace: it takes no master and no --lake")
+        raise EngineError(f"unknown engine {spec!r}: use duckdb, spark or spark=MASTER")
+
+
+class EngineError(Exception):
+    """The engine asked for is not one convivial runs on. The message is one line."""
 
 
 def workspace_reports(
@@ -34,22 +67,75 @@ def workspace_reports(
     since: datetime | None = None,
     until: datetime | None = None,
     labelling: Callable[[int, int], None] | None = None,
+    engine: Engine | None = None,
 ) -> list[TeamReport]:
     """Every team's report (or the named one's) over the window: the kept one when nothing it
     depends on changed (the data, the people merged, convivial.toml, the classifiers, the
     code), else computed now and kept, after merging the accounts that surely are one person
-    (`people.merge_suggested` above the workspace's `merge_above`)."""
+    (`people.merge_suggested` above the workspace's `merge_above`). On Spark, the reports are
+    computed over the lake every time, and not kept."""
     store.refresh_labels(CLASSIFIERS, labelling)
     refresh_message_teams(store)
     config = ws.config()
+    if engine is not None and engine.name == "spark":
+        merge_suggested(store, config.merge_above)
+        location = engine.lake or str(_current_lake(ws, store))
+        body = _reports_json(ws, store, Lake(location, engine.master), team, since, until)
+        return _decoded(body)
     kept, key, state = _kept(ws, store, team, since, until)
     if kept is None and merge_suggested(store, config.merge_above):
         kept, key, state = _kept(ws, store, team, since, until)
     if kept is not None:
         return _decoded(kept)
+    body = _reports_json(ws, store, store, team, since, until)
+    store.save_report(key, state, body)
+    return _decoded(body)
+
+
+def export_lake(
+    ws: Workspace,
+    store: Store,
+    directory: Path,
+    labelling: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
+    """The workspace as a Parquet lake in `directory`, every message labelled and given its team
+    first, so the lake holds all that the metrics read; the rows written per table."""
+    store.refresh_labels(CLASSIFIERS, labelling)
+    refresh_message_teams(store)
+    written = store.export_parquet(directory)
+    manifest = json.dumps(_lake_manifest(store))
+    (directory / LAKE_MANIFEST).write_text(manifest, encoding="utf-8")
+    return written
+
+
+def _current_lake(ws: Workspace, store: Store) -> Path:
+    """The workspace's own lake, exported again when the data changed since the last export."""
+    manifest = ws.lake / LAKE_MANIFEST
+    if not manifest.is_file() or json.loads(manifest.read_text(encoding="utf-8")) != (
+        _lake_manifest(store)
+    ):
+        export_lake(ws, store, ws.lake)
+    return ws.lake
+
+
+def _lake_manifest(store: Store) -> dict[str, Any]:
+    """What a lake is exported from: the lake's layout, convivial's version, the data."""
+    return {"lake": LAKE_FORMAT, "convivial": __version__, "data": store.data_state()}
+
+
+def _reports_json(
+    ws: Workspace,
+    store: Store,
+    tables: Tables,
+    team: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> str:
+    """The reports computed over `tables` with the workspace's settings and people, as kept."""
+    config = ws.config()
     hours = {t.name: h for t in config.teams if (h := t.opening_hours()) is not None}
     reports = build_reports(
-        store,
+        tables,
         team=team,
         window_days=config.window_days,
         since=since,
@@ -58,9 +144,7 @@ def workspace_reports(
         hours=hours,
         people=person_of(store.merges()),
     )
-    body = json.dumps([report.as_json() for report in reports], default=_tagged)
-    store.save_report(key, state, body)
-    return _decoded(body)
+    return json.dumps([report.as_json() for report in reports], default=_tagged)
 
 
 def _kept(

@@ -29,8 +29,15 @@ from rich.progress import (
 from rich.text import Text
 
 from convivial import __version__
-from convivial.analysis import without_handled, workspace_reports
+from convivial.analysis import (
+    Engine,
+    EngineError,
+    export_lake,
+    without_handled,
+    workspace_reports,
+)
 from convivial.importer import Fetched, FileImport, ImportFailed, import_fetched, import_files
+from convivial.lake import LakeError
 from convivial.metrics import UnknownTeam
 from convivial.report.model import TeamReport
 from convivial.report.render import (
@@ -87,6 +94,23 @@ class Format(StrEnum):
 
 TeamOption = Annotated[str | None, typer.Option(help="Only this team.")]
 ViewFormat = Annotated[Format, typer.Option("--format", help="text or json.")]
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        metavar="duckdb|spark[=MASTER]",
+        help="Where the metrics run: DuckDB in the workspace, or Apache Spark over a Parquet"
+        " lake (local mode on every core, or MASTER such as spark://host:7077).",
+    ),
+]
+LakeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lake",
+        help="With --engine spark: the Parquet lake to read (a folder or a URL the cluster"
+        " reads). Default: the workspace's own, exported again when the data changed.",
+    ),
+]
 
 WorkspaceOption = Annotated[
     Path | None,
@@ -215,8 +239,11 @@ def forget(
     ws = _workspace(ctx)
     with ws.open_store() as store:
         gone = store.forget(platform, handle)
+    lake = ws.remove_lake()
     held = ", ".join(f"{n:,} {table}" for table, n in gone.items() if n)
     out.print(f"Erased {ref}: {held or 'nothing was held'}.")
+    if lake:
+        out.print(f"Removed the workspace's lake ({ws.lake}); the next Spark run exports it again.")
     out.print("The workspace keeps only that an erasure happened, so no import brings it back.")
 
 
@@ -225,10 +252,11 @@ def export(
     ctx: typer.Context,
     parquet: Annotated[Path, typer.Option(help="Folder to write the tables to as Parquet.")],
 ) -> None:
-    """Write the workspace's tables as Parquet, events partitioned by platform and month."""
+    """Write the workspace's tables as Parquet, events partitioned by platform and month: the
+    lake `--engine spark --lake DIR` reads."""
     ws = _workspace(ctx)
-    with ws.open_store() as store:
-        written = store.export_parquet(parquet)
+    with ws.open_store() as store, _LabelProgress() as progress:
+        written = export_lake(ws, store, parquet, progress.update)
     for table, rows in written.items():
         out.print(f"{parquet / table}: {rows:,} rows")
 
@@ -254,9 +282,11 @@ def report(
         Format, typer.Option("--format", help="text, json, html or pdf.")
     ] = Format.text,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file.")] = None,
+    engine: EngineOption = "duckdb",
+    lake: LakeOption = None,
 ) -> None:
     """The report: per team, over a window (default: 90 days to the latest event)."""
-    reports = _reports(ctx, team, since, until)
+    reports = _reports(ctx, team, since, until, _engine(engine, lake))
     if format is Format.text and output is None:
         if not reports:
             out.print(_NO_TEAMS)
@@ -287,9 +317,11 @@ def members(
     ctx: typer.Context,
     team: TeamOption = None,
     format: ViewFormat = Format.text,
+    engine: EngineOption = "duckdb",
+    lake: LakeOption = None,
 ) -> None:
     """Advocates, levels, strong ties and who is slipping away."""
-    reports = _reports(ctx, team, None, None)
+    reports = _reports(ctx, team, None, None, _engine(engine, lake))
     _view("members", reports, team, format, render_members_json, render_members)
 
 
@@ -312,12 +344,15 @@ def inbox(
     until: Annotated[datetime | None, typer.Option(help="Window end (UTC date).")] = None,
     limit: Annotated[int, typer.Option(min=1, help="Requests shown per team in text.")] = 30,
     format: ViewFormat = Format.text,
+    engine: EngineOption = "duckdb",
+    lake: LakeOption = None,
 ) -> None:
     """Questions and complaints nobody answered: oldest first, the most watched first each day.
     Requests marked handled in the dashboard are left out."""
     ws = _workspace(ctx)
+    chosen = _engine(engine, lake)
     with ws.open_store() as store:
-        reports = without_handled(_build(ws, store, team, since, until), store.handled())
+        reports = without_handled(_build(ws, store, team, since, until, chosen), store.handled())
     _view(
         "inbox",
         reports,
@@ -590,11 +625,15 @@ def _view(
 
 
 def _reports(
-    ctx: typer.Context, team: str | None, since: datetime | None, until: datetime | None
+    ctx: typer.Context,
+    team: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    engine: Engine | None = None,
 ) -> list[TeamReport]:
     ws = _workspace(ctx)
     with ws.open_store() as store:
-        return _build(ws, store, team=team, since=since, until=until)
+        return _build(ws, store, team, since, until, engine)
 
 
 def _build(
@@ -603,10 +642,21 @@ def _build(
     team: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    engine: Engine | None = None,
 ) -> list[TeamReport]:
     """The reports, with a progress bar while messages are labelled."""
+    if engine is not None and engine.name == "spark":
+        err.print(f"Computing on Spark ({engine.master}) over {engine.lake or ws.lake}")
     with _LabelProgress() as progress:
-        return workspace_reports(ws, store, team, since, until, progress.update)
+        return workspace_reports(ws, store, team, since, until, progress.update, engine)
+
+
+def _engine(spec: str, lake: str | None) -> Engine:
+    """The engine `--engine` and `--lake` ask for."""
+    try:
+        return Engine.parse(spec, lake)
+    except EngineError as exc:
+        raise BadInput(str(exc)) from exc
 
 
 def _workspace(ctx: typer.Context) -> Workspace:
@@ -726,6 +776,7 @@ def main() -> None:
         WorkspaceError,
         WorkspaceBusy,
         UnknownTeam,
+        LakeError,
     ) as exc:
         err.print(f"convivial: {exc}", markup=False, highlight=False)
         sys.exit(1)

@@ -7,6 +7,7 @@ and time zone) and the default window; the store keeps the data.
 from __future__ import annotations
 
 import os
+import shutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ __all__ = ["CONFIG_NAME", "STORE_NAME", "TeamConfig", "Workspace", "WorkspaceErr
 CONFIG_NAME = "convivial.toml"
 DEFAULT_MERGE_ABOVE = 0.9
 STORE_NAME = "convivial.duckdb"
+LAKE_NAME = "lake"
 DEFAULT_WINDOW_DAYS = 90
 
 
@@ -101,6 +103,18 @@ class Workspace:
     @property
     def store_path(self) -> Path:
         return self.root / STORE_NAME
+
+    @property
+    def lake(self) -> Path:
+        """The workspace's own Parquet lake, which `--engine spark` reads (exported when stale)."""
+        return self.root / LAKE_NAME
+
+    def remove_lake(self) -> bool:
+        """Delete the workspace's own lake (after an erasure); whether there was one."""
+        if not self.lake.exists():
+            return False
+        shutil.rmtree(self.lake)
+        return True
 
     def exists(self) -> bool:
         return self.config_path.exists()

@@ -10,7 +10,7 @@ import pytest
 
 from convivial.importer import import_file, import_files
 from convivial.metrics import build_reports
-from convivial.metrics.assign import message_teams, refresh_message_teams, stored_message_teams
+from convivial.metrics.assign import message_teams, refresh_message_teams
 from convivial.sources import SourceOptions, get_source
 from convivial.store import Store, TeamAccounts
 from convivial.workspace import TeamConfig, Workspace
@@ -133,16 +133,16 @@ def test_the_kept_assignment_gives_the_same_reports_and_follows_changes(
     store: Store, twcs_head: Path
 ) -> None:
     import_file(store, "twcs", twcs_head)
-    assert stored_message_teams(store) is None  # never computed: reports work it out
+    assert store.kept_message_teams() is None  # never computed: reports work it out
     computed = [r.as_json() for r in build_reports(store)]
     assert refresh_message_teams(store) is False  # computed and kept now
     assert refresh_message_teams(store) is True  # and current
-    assert stored_message_teams(store) is not None
+    assert store.kept_message_teams() is not None
     assert [r.as_json() for r in build_reports(store)] == computed
     one = build_reports(store, team="Delta")[0].as_json()
     assert one == next(r for r in computed if r["team"] == "Delta")
     # a new host account changes what the kept assignment was computed from
     store.sync_config_teams([TeamAccounts("Delta", ("twitter:115712",), ())])
-    assert stored_message_teams(store) is None
+    assert store.kept_message_teams() is None
     refresh_message_teams(store)
-    assert stored_message_teams(store) is not None
+    assert store.kept_message_teams() is not None

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from convivial.metrics.assign import stored_message_teams
 from convivial.metrics.audience import AudienceResult, audience_metrics
 from convivial.metrics.bands import bands_with, status
 from convivial.metrics.behaviour import BehaviourResult, behaviour_metrics
@@ -22,9 +21,21 @@ from convivial.metrics.series import weekly_series
 from convivial.metrics.service import ServiceResult, service_metrics
 from convivial.metrics.window import Window, default_window
 from convivial.report.model import TeamReport
-from convivial.store import Store
 
-__all__ = ["UnknownTeam", "Window", "build_reports"]
+__all__ = ["Tables", "UnknownTeam", "Window", "build_reports"]
+
+
+class Tables(Protocol):
+    """Where metrics read the workspace's tables: the store (DuckDB) or a Parquet lake (Spark)."""
+
+    def ibis(self) -> Any:
+        """The Ibis backend the tables are read through."""
+
+    def team_names(self) -> list[str]:
+        """The teams' names, in order."""
+
+    def kept_message_teams(self) -> Any | None:
+        """The (message_key, team) table computed from these tables, if there is a current one."""
 
 
 class UnknownTeam(Exception):
@@ -32,7 +43,7 @@ class UnknownTeam(Exception):
 
 
 def build_reports(
-    store: Store,
+    tables: Tables,
     *,
     team: str | None = None,
     window_days: int = 90,
@@ -45,16 +56,16 @@ def build_reports(
     """One report per team (or for the one named), over the same window; `hours` are the
     business hours of the teams that set them; `people` maps merged accounts to their person
     (`convivial.people.person_of`), so that metrics count people, not accounts."""
-    names = [name for name, *_ in store.teams()]
+    names = tables.team_names()
     if team is not None:
         if team not in names:
             known = ", ".join(names[:10]) or "none yet"
             raise UnknownTeam(f"no team {team!r} in this workspace (teams: {known})")
         names = [team]
-    con = store.ibis()
+    con = tables.ibis()
     window = default_window(con, window_days, since, until)
     chosen = bands_with(bands or {})
-    scope = scope_of(con, names, window, stored_message_teams(store), people)
+    scope = scope_of(con, names, window, tables.kept_message_teams(), people)
     basic = counts(scope)
     community = community_metrics(scope, {t: basic[t]["followers"] for t in names})
     members = member_lists(scope, {t: community[t].active for t in names})

@@ -16,7 +16,7 @@ import ibis
 
 from convivial.store import Store
 
-__all__ = ["message_teams", "refresh_message_teams", "stored_message_teams"]
+__all__ = ["message_teams", "refresh_message_teams"]
 
 
 def message_teams(con: Any, teams: Sequence[str] | None = None) -> Any:
@@ -81,11 +81,6 @@ def refresh_message_teams(store: Store) -> bool:
         return True
     store.save_assignment(ibis.to_sql(message_teams(store.ibis()), dialect="duckdb"))
     return False
-
-
-def stored_message_teams(store: Store) -> Any | None:
-    """The kept (message_key, team) table when it is current, else None."""
-    return store.ibis().table("message_team") if store.assignment_is_current() else None
 
 
 def _threads_of(con: Any, messages: Any, hosts: Any, teams: Sequence[str]) -> Any:

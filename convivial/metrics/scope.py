@@ -13,7 +13,6 @@ teams an agency has.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -64,7 +63,7 @@ def scope_of(
     people: Mapping[str, str] | None = None,
 ) -> Scope:
     """The data of `teams` (a subset of the workspace's teams), tagged by team; `assigned` is
-    the kept team of every message (`assign.stored_message_teams`) when it is current. With
+    the kept team of every message (`Tables.kept_message_teams`) when it is current. With
     `people` (account key -> person key, `convivial.people.person_of`), every member account is
     counted as its person: authors, actors, targets and followers carry the person's key."""
     all_teams = con.table("teams").team.to_pyarrow().to_pylist()
@@ -79,7 +78,7 @@ def scope_of(
     if len(all_teams) > 1:
         if assigned is None:
             subset = None if set(teams) >= set(all_teams) else teams
-            assigned = _temp(con, message_teams(con, subset))
+            assigned = message_teams(con, subset).cache()
         assigned = assigned.filter(assigned.team.isin(list(teams)))
         tagged = messages.drop("team").join(assigned, "message_key")
         owners = assigned.select(of_message="message_key", message_team="team")
@@ -136,12 +135,13 @@ def scope_of(
         flagged = _as_people(con, flagged, members_as, ["actor_key", "target_key"])
         flagged = flagged.filter(flagged.actor_key != flagged.target_key)  # a person to itself
         followed = _as_people(con, followed, members_as, ["follower_key"])
+    # cache(): computed once, as a temporary table on DuckDB and a persisted frame on Spark
     return Scope(
         tuple(teams),
         window,
         host_keys,
-        _temp(con, flagged_messages),
-        _temp(con, flagged),
+        flagged_messages.cache(),
+        flagged.cache(),
         followed,
         con.table("accounts"),
         messages.select("message_key", "text"),
@@ -164,14 +164,6 @@ def _as_people(con: Any, table: Any, people: Mapping[str, str], columns: list[st
             "from_key", "person_key"
         )
     return table
-
-
-_TEMP = itertools.count()
-
-
-def _temp(con: Any, expr: Any) -> Any:
-    """`expr` computed once, as a temporary table of this session."""
-    return con.create_table(f"scope_{next(_TEMP)}", expr, temp=True)
 
 
 def _flag(table: Any, hosts: Any, column: str, flag: str) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -201,6 +202,11 @@ class Store:
                GROUP BY ALL ORDER BY t.team"""
         ).fetchall()
         return [(str(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+    def team_names(self) -> list[str]:
+        """The teams' names, in order."""
+        rows = self._con.execute("SELECT team FROM teams ORDER BY team").fetchall()
+        return [str(r[0]) for r in rows]
 
     # -- imports ----------------------------------------------------------------------------
 
@@ -488,25 +494,27 @@ class Store:
     # -- export -----------------------------------------------------------------------------
 
     def export_parquet(self, directory: Path) -> dict[str, int]:
-        """Every table as Parquet under `directory`, one folder per table; the event tables
-        partitioned by platform and month (`platform=twitter/month=2017-10/`, `month=unknown`
-        where a follow has no time). Returns the rows written per table."""
+        """Every table as Parquet under `directory`, one folder per table, replacing what an
+        earlier export wrote there; the event tables partitioned by platform and month
+        (`platform=twitter/month=2017-10/`, `month=unknown` where a follow has no time; an empty
+        one in one file, which keeps its columns). Returns the rows written per table."""
         directory.mkdir(parents=True, exist_ok=True)
         written = {}
         for table, time_column in _EXPORTS.items():
             target = directory / table
-            if time_column is None:
+            count = int(self._con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+            if time_column is None or count == 0:  # an empty table keeps its columns in one file
                 query = f"SELECT * FROM {table}"
-                options = "FORMAT parquet, OVERWRITE_OR_IGNORE"
-                target.mkdir(exist_ok=True)
+                options = "FORMAT parquet"
+                shutil.rmtree(target, ignore_errors=True)
+                target.mkdir()
                 target = target / "data.parquet"
             else:
                 month = f"coalesce(strftime({time_column}, '%Y-%m'), 'unknown')"
                 query = f"SELECT *, {month} AS month FROM {table}"
-                options = "FORMAT parquet, PARTITION_BY (platform, month), OVERWRITE_OR_IGNORE"
+                options = "FORMAT parquet, PARTITION_BY (platform, month), OVERWRITE"
             self._con.execute(f"COPY ({query}) TO '{_quoted(target)}' ({options})")
-            count = self._con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-            written[table] = int(count)
+            written[table] = count
         return written
 
     # -- readers ----------------------------------------------------------------------------
@@ -530,6 +538,10 @@ class Store:
             self._ibis = ibis.duckdb.from_connection(self._con)
         return self._ibis
 
+    def kept_message_teams(self) -> Any | None:
+        """The kept (message_key, team) Ibis table when it is current, else None."""
+        return self.ibis().table("message_team") if self.assignment_is_current() else None
+
 
 _IMPORT_COLUMNS = (
     "import_id, source, source_version, file, sha256, finished_at, rows_read, accounts_added,"
@@ -544,6 +556,7 @@ _EXPORTS: dict[str, str | None] = {
     "accounts": None,
     "teams": None,
     "team_accounts": None,
+    "host_accounts": None,
     "message_labels": None,
     "message_team": None,
     "post_insights": None,
