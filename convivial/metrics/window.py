@@ -47,18 +47,10 @@ def default_window(
         )
     ]
     every = ibis.union(*times, distinct=False)
-    latest = [every.at.max().execute()]
-    known = [_as_datetime(t) for t in latest if t is not None and str(t) != "NaT"]
-    end = until or ((max(known) + timedelta(microseconds=1)) if known else datetime(1970, 1, 1))
+    latest = every.at.max().to_pyarrow().as_py()
+    if latest is not None and not isinstance(latest, datetime):
+        raise TypeError(f"not a time: {latest!r}")
+    known = latest.replace(tzinfo=None) if latest is not None else None
+    end = until or ((known + timedelta(microseconds=1)) if known else datetime(1970, 1, 1))
     start = since or end - timedelta(days=days)
     return Window(start, end)
-
-
-def _as_datetime(value: Any) -> datetime:
-    """A plain naive datetime from what the engine returns (pandas gives its Timestamp)."""
-    to_pydatetime = getattr(value, "to_pydatetime", None)
-    if to_pydatetime is not None:
-        value = to_pydatetime()
-    if not isinstance(value, datetime):
-        raise TypeError(f"not a time: {value!r}")
-    return value.replace(tzinfo=None)
