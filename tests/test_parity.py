@@ -5,16 +5,14 @@ loudly, with no fallback to DuckDB."""
 
 from __future__ import annotations
 
-import math
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import ibis
 import ibis.common.exceptions
 import pytest
 from conftest import CliRun
+from engines import SPARK, SPARK_SOCKETS, differences, leaves
 
 from convivial.analysis import Engine, workspace_reports
 from convivial.cli import main
@@ -25,14 +23,9 @@ from convivial.people import merge_suggested, person_of
 from convivial.report.model import TeamReport
 from convivial.workspace import Workspace
 
-pytestmark = pytest.mark.filterwarnings(
-    # PySpark leaves the socket of each result it collects for the garbage collector to close
-    "ignore:unclosed <socket.socket:ResourceWarning"
-)
+pytestmark = SPARK_SOCKETS
 
-SPARK = Engine("spark", "local[2]")
 ENGINES = {"duckdb": Engine(), "spark": SPARK}
-TOLERANCE = 1e-9
 
 
 def _convivial(*args: str | Path) -> None:
@@ -87,39 +80,12 @@ def test_every_value_is_the_same_on_every_engine(
     with workspace.open_store() as store:
         got = workspace_reports(workspace, store, engine=ENGINES[engine])
     assert [r.team for r in got] == [r.team for r in expected]
-    want = _flat([r.as_json() for r in expected])
-    have = _flat([r.as_json() for r in got])
-    assert len(want) > 200 * len(expected)  # every metric, list and feature, not a few
-    differences = [
-        f"{path}: {want.get(path, '<missing>')!r} != {have.get(path, '<missing>')!r}"
-        for path in sorted(set(want) | set(have))
-        if path not in want or path not in have or not _same(want[path], have[path])
-    ]
-    assert not differences, f"{len(differences)} values differ:\n" + "\n".join(differences[:30])
+    want = [r.as_json() for r in expected]
+    assert len(leaves(want)) > 200 * len(expected)  # every metric, list and feature, not a few
+    differing = differences(want, [r.as_json() for r in got])
+    assert not differing, f"{len(differing)} values differ:\n" + "\n".join(differing[:30])
     if engine == "spark":
         assert (workspace.lake / "messages").is_dir()
-
-
-def _flat(value: Any, path: str = "") -> dict[str, Any]:
-    """Every leaf of a report's JSON under its path, e.g. `[0].metrics.bus_factor`."""
-    if isinstance(value, dict):
-        return {
-            k: v for key, item in value.items() for k, v in _flat(item, f"{path}.{key}").items()
-        }
-    if isinstance(value, list):
-        leaves = {f"{path}#": len(value)}
-        for i, item in enumerate(value):
-            leaves.update(_flat(item, f"{path}[{i}]"))
-        return leaves
-    return {path: value}
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal, and of one type, except that real numbers agree to 1e-9 (relative, or absolute
-    near zero): engines may sum or interpolate in another order."""
-    if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
-    return type(a) is type(b) and a == b
 
 
 def test_a_metric_spark_cannot_run_fails_loudly(
