@@ -99,7 +99,9 @@ def export_lake(
     labelling: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
     """The workspace as a Parquet lake in `directory`, every message labelled and given its team
-    first, so the lake holds all that the metrics read; the rows written per table."""
+    first, so the lake holds all that the metrics read; the rows written per table. Its
+    manifest is written last: a lake without one is incomplete, and exported again."""
+    (directory / LAKE_MANIFEST).unlink(missing_ok=True)
     store.refresh_labels(CLASSIFIERS, labelling)
     refresh_message_teams(store)
     written = store.export_parquet(directory)
