@@ -2,6 +2,7 @@
 
 from convivial.sources import (
     accounts_json,
+    bluesky_car,
     facebook_insights,
     generic,
     mastodon_archive,
@@ -28,6 +29,7 @@ __all__ = [
     "SourceError",
     "SourceOptions",
     "accounts_json",
+    "bluesky_car",
     "facebook_insights",
     "generic",
     "get_source",
