@@ -25,7 +25,9 @@ def main() -> None:
         con = store.ibis()
         teams = [name for name, *_ in store.teams()]
         window = default_window(con, config.window_days, None, None)
-        results = service_metrics(scope_of(con, teams, window, store.kept_message_teams()))
+        scope = scope_of(con, teams, window, store.kept_message_teams())
+        results = service_metrics(scope)
+        scope.release()
     out = [
         {"team": team, "window": window.as_json(), "metrics": results[team].values}
         for team in teams

@@ -157,10 +157,12 @@ def _archive_and_twcs(tmp: Path) -> dict[tuple[str, str], str]:
             con = store.ibis()
             teams = [t for t, *_ in store.teams()]
             everything = Window(datetime(2000, 1, 1), datetime(2100, 1, 1))
-            classes = host_classes(scope_of(con, teams, everything))
+            scope = scope_of(con, teams, everything)
+            classes = host_classes(scope)
             rows: list[dict[str, Any]] = (
                 classes.select("message_key", "behaviour").to_pyarrow().to_pylist()
             )
+            scope.release()
         for r in rows:
             out[(label, r["message_key"].partition(":")[2])] = r["behaviour"]
     return out

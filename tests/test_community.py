@@ -476,6 +476,7 @@ def test_empty_workspace_community_values(tmp_path: Path) -> None:
         scope = scope_of(store.ibis(), [TEAM], Window(SINCE, UNTIL))
         community = community_metrics(scope, {TEAM: None})[TEAM]
         members = member_lists(scope, {TEAM: community.active})[TEAM]
+        scope.release()
     assert community.values["active_members"] == 0
     for name in RATIOS:
         assert community.values[name] is None, name

@@ -66,31 +66,34 @@ def build_reports(
     window = default_window(con, window_days, since, until)
     chosen = bands_with(bands or {})
     scope = scope_of(con, names, window, tables.kept_message_teams(), people)
-    basic = counts(scope)
-    community = community_metrics(scope, {t: basic[t]["followers"] for t in names})
-    members = member_lists(scope, {t: community[t].active for t in names})
-    weekly = weekly_series(scope)
-    service = service_metrics(scope, hours, {t: community[t].core for t in names})
-    behaviour = behaviour_metrics(scope)
-    insights = post_insights(con, names)
-    audience = audience_metrics(scope)
-    return [
-        _team_report(
-            team,
-            window,
-            scope.host_keys[team],
-            basic[team],
-            community[team],
-            service[team],
-            behaviour[team],
-            insights.get(team, {}),
-            audience[team],
-            members[team],
-            weekly[team],
-            chosen,
-        )
-        for team in names
-    ]
+    try:
+        basic = counts(scope)
+        community = community_metrics(scope, {t: basic[t]["followers"] for t in names})
+        members = member_lists(scope, {t: community[t].active for t in names})
+        weekly = weekly_series(scope)
+        service = service_metrics(scope, hours, {t: community[t].core for t in names})
+        behaviour = behaviour_metrics(scope)
+        insights = post_insights(con, names)
+        audience = audience_metrics(scope)
+        return [
+            _team_report(
+                team,
+                window,
+                scope.host_keys[team],
+                basic[team],
+                community[team],
+                service[team],
+                behaviour[team],
+                insights.get(team, {}),
+                audience[team],
+                members[team],
+                weekly[team],
+                chosen,
+            )
+            for team in names
+        ]
+    finally:
+        scope.release()
 
 
 def _team_report(

@@ -70,7 +70,7 @@ def behaviour_metrics(scope: Scope) -> dict[str, BehaviourResult]:
     before = host_classes(scope, Window(w.start - BEFORE_ASK, w.end))  # gives before early asks
     rows = table_rows(
         before.select("team", "message_key", "created_at", "behaviour", "platform").order_by(
-            "created_at"
+            ["created_at", "message_key"]
         )
     )
     by_team: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -290,7 +290,14 @@ def _post_types(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         }
         for (platform, kind, behaviour), items in groups.items()
     ]
-    out.sort(key=lambda r: (str(r["platform"]), -float(r["engagement_per_post"])))
+    out.sort(
+        key=lambda r: (
+            str(r["platform"]),
+            -float(r["engagement_per_post"]),
+            str(r["kind"]),
+            str(r["behaviour"]),
+        )
+    )
     return out
 
 

@@ -137,16 +137,25 @@ def _per_team_member(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def _love(scope: Scope) -> list[dict[str, Any]]:
+    """Each member's love: the engine sums the whole weights per month of age, and the decay is
+    applied here, oldest month first, so that every engine gives the same float to the last bit
+    (members tied in love stay tied at a level's threshold)."""
     end = scope.window.end
     i = scope.interactions
     mine = i.filter(~i.actor_is_host & (i.created_at < end))
     weight = ibis.cases(*((mine.kind == k, w) for k, w in LOVE_WEIGHTS.items()), else_=0)
     days = (ibis.literal(end).epoch_seconds() - mine.created_at.epoch_seconds()) // 86400
-    months = (days // MONTH_DAYS).cast("int64")
-    scored = mine.mutate(score=weight * ibis.literal(0.9) ** months)
-    return table_rows(
-        scored.group_by(["team", scored.actor_key.name("key")]).aggregate(value=scored.score.sum())
+    aged = mine.mutate(weight=weight, months=(days // MONTH_DAYS).cast("int64"))
+    rows = table_rows(
+        aged.group_by(["team", aged.actor_key.name("key"), "months"]).aggregate(
+            weights=aged.weight.sum()
+        )
     )
+    love: dict[tuple[str, str], float] = {}
+    for r in sorted(rows, key=lambda r: (r["team"], r["key"], -r["months"])):
+        at = (r["team"], r["key"])
+        love[at] = love.get(at, 0.0) + int(r["weights"]) * 0.9 ** r["months"]
+    return [{"team": team, "key": key, "value": value} for (team, key), value in love.items()]
 
 
 def _interaction_counts(scope: Scope) -> list[dict[str, Any]]:

@@ -48,6 +48,14 @@ class Scope:
     follows: Any
     accounts: Any
     texts: Any
+    cached: tuple[Any, ...] = ()
+    """The tables computed once for this scope, which `release` lets go."""
+
+    def release(self) -> None:
+        """Drop the tables computed for this scope (temporary tables on DuckDB, persisted
+        frames on Spark), while the connection is open."""
+        for table in self.cached:
+            table.release()
 
     def within(self, table: Any, column: str = "created_at", window: Window | None = None) -> Any:
         """Rows of `table` whose `column` falls in the window [start, end)."""
@@ -65,7 +73,8 @@ def scope_of(
     """The data of `teams` (a subset of the workspace's teams), tagged by team; `assigned` is
     the kept team of every message (`Tables.kept_message_teams`) when it is current. With
     `people` (account key -> person key, `convivial.people.person_of`), every member account is
-    counted as its person: authors, actors, targets and followers carry the person's key."""
+    counted as its person: authors, actors, targets and followers carry the person's key. The
+    caller `release`s the scope when done with it."""
     all_teams = con.table("teams").team.to_pyarrow().to_pylist()
     host_rows = con.table("host_accounts").select("team", "account_key", "role").distinct()
     rows = host_rows.to_pyarrow().to_pylist()
@@ -75,10 +84,12 @@ def scope_of(
     hosts = host_rows.filter(host_rows.team.isin(list(teams)))
     messages = con.table("messages")
     interactions = con.table("interactions")
+    computed = []
     if len(all_teams) > 1:
         if assigned is None:
             subset = None if set(teams) >= set(all_teams) else teams
             assigned = message_teams(con, subset).cache()
+            computed.append(assigned)
         assigned = assigned.filter(assigned.team.isin(list(teams)))
         tagged = messages.drop("team").join(assigned, "message_key")
         owners = assigned.select(of_message="message_key", message_team="team")
@@ -135,16 +146,17 @@ def scope_of(
         flagged = _as_people(con, flagged, members_as, ["actor_key", "target_key"])
         flagged = flagged.filter(flagged.actor_key != flagged.target_key)  # a person to itself
         followed = _as_people(con, followed, members_as, ["follower_key"])
-    # cache(): computed once, as a temporary table on DuckDB and a persisted frame on Spark
+    cached_messages, cached_interactions = flagged_messages.cache(), flagged.cache()
     return Scope(
         tuple(teams),
         window,
         host_keys,
-        flagged_messages.cache(),
-        flagged.cache(),
+        cached_messages,
+        cached_interactions,
         followed,
         con.table("accounts"),
         messages.select("message_key", "text"),
+        (cached_messages, cached_interactions, *computed),
     )
 
 

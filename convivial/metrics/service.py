@@ -167,7 +167,9 @@ def _unanswered(
         children, (open_.message_key == children.c_parent) & (open_.team == children.c_team)
     ).filter(lambda t: t.c_author != t.author_key)
     watched = _named(scope, watched, "c_author", "watcher")
-    watchers = table_rows(watched.select("team", "message_key", "watcher", "c_at").order_by("c_at"))
+    watchers = table_rows(
+        watched.select("team", "message_key", "watcher", "c_at").order_by(["c_at", "watcher"])
+    )
     counts = m.select(k_team="team", k_key="message_key", k_likes="likes", k_shares="shares")
     members = m.filter(~m.author_is_host)
     first = members.group_by(f_team="team", f_key="author_key").aggregate(
@@ -218,7 +220,9 @@ def _unanswered(
             }
         )
     for listing in out.values():
-        listing.sort(key=lambda u: (u["asked_at"].date(), -u["visibility"], u["asked_at"]))
+        listing.sort(
+            key=lambda u: (u["asked_at"].date(), -u["visibility"], u["asked_at"], u["message_key"])
+        )
     return out
 
 
