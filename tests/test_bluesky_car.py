@@ -144,3 +144,31 @@ def test_a_cut_or_foreign_file_fails_with_where_and_writes_nothing(
     with Store(workspace / "convivial.duckdb") as store:
         assert count(store, "SELECT count(*) FROM messages") == 0
         assert count(store, "SELECT count(*) FROM imports") == 0
+
+
+def test_forget_cuts_the_links_to_a_forgotten_accounts_posts(
+    tmp_path: Path, workspace: Path, cli: CliRun, records: dict[str, dict[str, Any]]
+) -> None:
+    """A reply of the owner to a post of an account it follows: forgetting that account (by its
+    DID) leaves no at:// URI naming it, though its post was never imported."""
+    followed = followed_accounts(records)
+    theirs = {"uri": f"at://{followed}/app.bsky.feed.post/3kahdxxxxxx2a", "cid": "bafyrei"}
+    records["app.bsky.feed.post/3kreply0000aa"] = {
+        "$type": "app.bsky.feed.post",
+        "text": "Thanks, that helped!",
+        "reply": {"root": theirs, "parent": theirs},
+        "createdAt": "2023-09-29T08:00:00.000Z",
+    }
+    repo = tmp_path / "repo.car"
+    repo.write_bytes(repository(OWNER, records))
+    assert cli("-w", workspace, "import", "bluesky-car", repo)[0] == 0
+    named = "SELECT count(*) FROM messages WHERE parent_key LIKE ? OR root_key LIKE ?"
+    pattern = f"%{followed}%"
+    with Store(workspace / "convivial.duckdb") as store:
+        assert count(store, named, pattern, pattern) == 1
+    code, _, err = cli("-w", workspace, "forget", f"bluesky:{followed}")
+    assert code == 0, err
+    with Store(workspace / "convivial.duckdb") as store:
+        assert count(store, named, pattern, pattern) == 0
+        assert count(store, "SELECT count(*) FROM follows WHERE followed_key LIKE ?", pattern) == 0
+        assert count(store, "SELECT count(*) FROM messages") == 4  # the reply stays, unlinked

@@ -501,16 +501,26 @@ def _redact_mentions(
                 [pattern, replacement, name, platform, name, pattern],
             ).fetchall()
             changed |= {str(r[0]) for r in rows}
-        if platform == "mastodon" and "@" in name:  # a status's address names its author
-            user, server = name.split("@", 1)
-            address = f"mastodon:https://{server}/users/{user}/%"
-            for column, cut in (("parent_key", "NULL"), ("root_key", "message_key")):
+        address = _address(platform, name)
+        for column, cut in (("parent_key", "NULL"), ("root_key", "message_key")):
+            if address is not None:
                 con.execute(
-                    f"UPDATE messages SET {column} = {cut} WHERE platform = 'mastodon'"
+                    f"UPDATE messages SET {column} = {cut} WHERE platform = ?"
                     f" AND lower({column}) LIKE ?{only}",
-                    [address],
+                    [platform, address],
                 )
     return len(changed)
+
+
+def _address(platform: str, name: str) -> str | None:
+    """The keys (a LIKE pattern) of the messages whose address names their author: a Mastodon
+    status's URL by `user@server`, a Bluesky post's at:// URI by DID."""
+    if platform == "mastodon" and "@" in name:
+        user, server = name.split("@", 1)
+        return f"mastodon:https://{server}/users/{user}/%"
+    if platform == "bluesky" and name.startswith("did:"):
+        return f"bluesky:at://{name}/%"
+    return None
 
 
 def _written(platform: str, name: str) -> list[tuple[str, str]]:
