@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import ibis
+import numpy as np
+import pyarrow as pa
 
 from convivial.metrics.community import conversational
 from convivial.metrics.scope import Scope, table_rows
@@ -137,25 +139,40 @@ def _per_team_member(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def _love(scope: Scope) -> list[dict[str, Any]]:
-    """Each member's love: the engine sums the whole weights per month of age, and the decay is
-    applied here, oldest month first, so that every engine gives the same float to the last bit
-    (members tied in love stay tied at a level's threshold)."""
+    """Each member's love. The engine sums the whole weights per month of age; the decay is
+    applied here, over the rows in one order (team, member, oldest month first), so that every
+    engine gives the same float to the last bit and members tied in love stay tied."""
     end = scope.window.end
     i = scope.interactions
     mine = i.filter(~i.actor_is_host & (i.created_at < end))
     weight = ibis.cases(*((mine.kind == k, w) for k, w in LOVE_WEIGHTS.items()), else_=0)
     days = (ibis.literal(end).epoch_seconds() - mine.created_at.epoch_seconds()) // 86400
     aged = mine.mutate(weight=weight, months=(days // MONTH_DAYS).cast("int64"))
-    rows = table_rows(
-        aged.group_by(["team", aged.actor_key.name("key"), "months"]).aggregate(
-            weights=aged.weight.sum()
-        )
+    monthly = (
+        aged.group_by(["team", aged.actor_key.name("key"), "months"])
+        .aggregate(weights=aged.weight.sum().cast("int64"))
+        .to_pyarrow()
     )
-    love: dict[tuple[str, str], float] = {}
-    for r in sorted(rows, key=lambda r: (r["team"], r["key"], -r["months"])):
-        at = (r["team"], r["key"])
-        love[at] = love.get(at, 0.0) + int(r["weights"]) * 0.9 ** r["months"]
-    return [{"team": team, "key": key, "value": value} for (team, key), value in love.items()]
+    ordered = monthly.sort_by(
+        [("team", "ascending"), ("key", "ascending"), ("months", "descending")]
+    )
+    months = ordered["months"].to_numpy()
+    scores = ordered["weights"].to_numpy() * np.power(0.9, months)
+    summed = (
+        ordered.select(["team", "key"])
+        .append_column("score", pa.array(scores))
+        .group_by(["team", "key"], use_threads=False)
+        .aggregate([("score", "sum")])
+    )
+    return [
+        {"team": team, "key": key, "value": value}
+        for team, key, value in zip(
+            summed["team"].to_pylist(),
+            summed["key"].to_pylist(),
+            summed["score_sum"].to_pylist(),
+            strict=True,
+        )
+    ]
 
 
 def _interaction_counts(scope: Scope) -> list[dict[str, Any]]:
