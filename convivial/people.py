@@ -10,7 +10,9 @@ accounts, which are the team already):
   Confidence 0.6.
 - **same name**: the same display name (at least 5 characters), 0.4, plus 0.15 for each contact
   handle they share (accounts each interacted with, compared by handle), up to three: 0.85.
-Reasons for the same pair combine as independent evidence: 1 - (1 - c1)(1 - c2).
+Reasons for the same pair combine as independent evidence: 1 - (1 - c1)(1 - c2). A handle or
+display name that more than three accounts of one platform bear says nothing of who is behind
+it, and is not compared (so a workspace of millions suggests in time linear in its accounts).
 
 A person is a connected group of merged accounts, keyed by its smallest account key.
 """
@@ -54,10 +56,16 @@ _NAME = (
 )
 """A handle as a name across platforms: no leading @, no @server, no .bsky.social."""
 
+_RARE = 3
+"""The most accounts of one platform that may bear a name for it to be compared."""
+
 _SAME_HANDLE = f"""
 WITH named AS (
-    SELECT account_key, platform, {_NAME.format(column="handle")} AS name
-    FROM accounts WHERE handle IS NOT NULL AND {_NOT_HOSTS})
+    SELECT account_key, platform, name FROM (
+        SELECT account_key, platform, {_NAME.format(column="handle")} AS name,
+               count(*) OVER (PARTITION BY platform, {_NAME.format(column="handle")}) AS bearers
+        FROM accounts WHERE handle IS NOT NULL AND {_NOT_HOSTS})
+    WHERE bearers <= {_RARE})
 SELECT x.account_key AS a, y.account_key AS b
 FROM named x JOIN named y ON x.name = y.name AND x.platform < y.platform
 WHERE length(x.name) >= 3
@@ -92,10 +100,14 @@ WHERE t.{_NOT_HOSTS}
 """
 
 _SAME_NAME = f"""
-WITH named AS (
+WITH spelled AS (
     SELECT account_key, platform, lower(trim(regexp_replace(display_name, '\\s+', ' ', 'g')))
            AS name
     FROM accounts WHERE display_name IS NOT NULL AND {_NOT_HOSTS}),
+named AS (
+    SELECT account_key, platform, name FROM (
+        SELECT *, count(*) OVER (PARTITION BY platform, name) AS bearers FROM spelled)
+    WHERE bearers <= {_RARE}),
 pairs AS (
     SELECT x.account_key AS a, y.account_key AS b
     FROM named x JOIN named y ON x.name = y.name AND x.platform < y.platform

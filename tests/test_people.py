@@ -59,6 +59,21 @@ def test_suggestions_say_how_sure_and_why(root: Path) -> None:
     }  # the team's own account (twitter:shop) is never suggested
 
 
+def test_a_common_name_or_handle_suggests_nobody(root: Path, cli: CliRun, tmp_path: Path) -> None:
+    """Four accounts per platform named Sam Jones (and handled sam) say nothing of who is who:
+    no pair of them is suggested, and the suggestions already found stay as they were."""
+    with Workspace(root).open_store() as store:
+        before = suggestions(store)
+    rows = ["platform,account_id,handle,display_name"]
+    for platform in ("twitter", "mastodon"):
+        rows += [f"{platform},sam{i},sam@s{i}.example,Sam Jones" for i in range(4)]
+    common = tmp_path / "common.csv"
+    common.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert cli("-w", root, "import", "csv", common)[0] == 0
+    with Workspace(root).open_store() as store:
+        assert suggestions(store) == before
+
+
 def test_sure_suggestions_merge_by_themselves_and_metrics_count_people(
     root: Path, cli: CliRun
 ) -> None:
