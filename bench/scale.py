@@ -154,7 +154,7 @@ def build(ws: Path, result: Path) -> None:
 
 def duckdb_reports(ws: Path, result: Path) -> None:
     """Times the reports on DuckDB (its memory limit from $DUCKDB_MEMORY_LIMIT, if set)."""
-    from convivial.analysis import _reports_json
+    from convivial.analysis import reports_json
     from convivial.workspace import Workspace
 
     workspace = Workspace(ws)
@@ -164,7 +164,7 @@ def duckdb_reports(ws: Path, result: Path) -> None:
             con.raw_sql(f"SET memory_limit = '{limit}'").fetchall()
         threads = con.raw_sql("SELECT current_setting('threads')").fetchall()[0][0]
         start = time.perf_counter()
-        body = _reports_json(workspace, store, store, None, None, None)
+        body = reports_json(workspace, store, store, None, None, None)
         seconds = time.perf_counter() - start
     (ws.parent / f"{ws.name}_duckdb_reports.json").write_text(body, encoding="utf-8")
     _write(result, {"reports": seconds, "threads": int(threads)})
@@ -193,6 +193,7 @@ def edges(ws: Path, result: Path) -> None:
             conv = conversational(scope, window)
             grouped = conv.group_by(EDGE_KEYS).aggregate(n=conv.count())
             counted[name] = int(grouped.count().execute())
+        scope.release()
     _write(result, counted)
 
 
@@ -204,7 +205,7 @@ def export(ws: Path, result: Path) -> None:
     workspace = Workspace(ws)
     with workspace.open_store() as store:
         start = time.perf_counter()
-        written = export_lake(workspace, store, workspace.lake)
+        written = export_lake(store, workspace.lake)
         seconds = time.perf_counter() - start
     size = sum(p.stat().st_size for p in workspace.lake.rglob("*") if p.is_file())
     _write(result, {"export": seconds, "rows": written, "bytes": size})
@@ -212,7 +213,7 @@ def export(ws: Path, result: Path) -> None:
 
 def spark_reports(ws: Path, result: Path) -> None:
     """Times Spark's start over the lake, then the reports on it."""
-    from convivial.analysis import _reports_json
+    from convivial.analysis import reports_json
     from convivial.lake import Lake
     from convivial.workspace import Workspace
 
@@ -221,7 +222,7 @@ def spark_reports(ws: Path, result: Path) -> None:
         start = time.perf_counter()
         lake = Lake(str(workspace.lake), MASTER)
         started = time.perf_counter()
-        body = _reports_json(workspace, store, lake, None, None, None)
+        body = reports_json(workspace, store, lake, None, None, None)
         done = time.perf_counter()
     (ws.parent / f"{ws.name}_spark_reports.json").write_text(body, encoding="utf-8")
     _write(result, {"start": started - start, "reports": done - started})

@@ -22,7 +22,14 @@ from convivial.store import Store
 from convivial.text.labels import CLASSIFIERS
 from convivial.workspace import Workspace
 
-__all__ = ["REPORT_FORMAT", "Engine", "export_lake", "without_handled", "workspace_reports"]
+__all__ = [
+    "REPORT_FORMAT",
+    "Engine",
+    "export_lake",
+    "reports_json",
+    "without_handled",
+    "workspace_reports",
+]
 
 REPORT_FORMAT = 2
 """Bumped whenever what a kept report holds changes, so older ones are computed again."""
@@ -80,20 +87,19 @@ def workspace_reports(
     if engine is not None and engine.name == "spark":
         merge_suggested(store, config.merge_above)
         location = engine.lake or str(_current_lake(ws, store))
-        body = _reports_json(ws, store, Lake(location, engine.master), team, since, until)
+        body = reports_json(ws, store, Lake(location, engine.master), team, since, until)
         return _decoded(body)
     kept, key, state = _kept(ws, store, team, since, until)
     if kept is None and merge_suggested(store, config.merge_above):
         kept, key, state = _kept(ws, store, team, since, until)
     if kept is not None:
         return _decoded(kept)
-    body = _reports_json(ws, store, store, team, since, until)
+    body = reports_json(ws, store, store, team, since, until)
     store.save_report(key, state, body)
     return _decoded(body)
 
 
 def export_lake(
-    ws: Workspace,
     store: Store,
     directory: Path,
     labelling: Callable[[int, int], None] | None = None,
@@ -116,7 +122,7 @@ def _current_lake(ws: Workspace, store: Store) -> Path:
     if not manifest.is_file() or json.loads(manifest.read_text(encoding="utf-8")) != (
         _lake_manifest(store)
     ):
-        export_lake(ws, store, ws.lake)
+        export_lake(store, ws.lake)
     return ws.lake
 
 
@@ -125,7 +131,7 @@ def _lake_manifest(store: Store) -> dict[str, Any]:
     return {"lake": LAKE_FORMAT, "convivial": __version__, "data": store.data_state()}
 
 
-def _reports_json(
+def reports_json(
     ws: Workspace,
     store: Store,
     tables: Tables,
@@ -133,7 +139,8 @@ def _reports_json(
     since: datetime | None,
     until: datetime | None,
 ) -> str:
-    """The reports computed over `tables` with the workspace's settings and people, as kept."""
+    """The reports computed now over `tables` (the store, or a lake on Spark) with the
+    workspace's settings and people, as JSON in the form they are kept in."""
     config = ws.config()
     hours = {t.name: h for t in config.teams if (h := t.opening_hours()) is not None}
     reports = build_reports(

@@ -256,7 +256,7 @@ def export(
     lake `--engine spark --lake DIR` reads."""
     ws = _workspace(ctx)
     with ws.open_store() as store, _LabelProgress() as progress:
-        written = export_lake(ws, store, parquet, progress.update)
+        written = export_lake(store, parquet, progress.update)
     for table, rows in written.items():
         out.print(f"{parquet / table}: {rows:,} rows")
 
