@@ -37,7 +37,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/audit.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/mastodon_archive.py
-	$(BIN)/python bench/scale.py 3000000 30000000
+	# 30 and 100 million events need more than 24 GiB today (bench/RESULTS.md): pass them by hand
+	$(BIN)/python bench/scale.py 3000000
 
 lock:
 	uv pip compile pyproject.toml --extra dev --extra spark --python-version 3.11 --generate-hashes -o requirements.lock
