@@ -25,7 +25,10 @@ __all__ = [
     "Source",
     "SourceError",
     "SourceOptions",
+    "brand",
     "get_source",
+    "records_batch",
+    "records_table",
     "register",
     "source_names",
     "table",
@@ -241,3 +244,27 @@ def table(schema: pa.Schema, columns: Mapping[str, Any], rows: int | None = None
 def records_table(schema: pa.Schema, records: Sequence[Mapping[str, Any]]) -> pa.Table:
     """An Arrow table of `schema` from small record dicts (for JSON exports)."""
     return table(schema, {f.name: [r.get(f.name) for r in records] for f in schema}, len(records))
+
+
+_RECORD_SCHEMAS = {
+    "accounts": ACCOUNT_SCHEMA,
+    "messages": MESSAGE_SCHEMA,
+    "interactions": INTERACTION_SCHEMA,
+    "follows": FOLLOW_SCHEMA,
+}
+
+
+def records_batch(records: Mapping[str, Sequence[Mapping[str, Any]]], **rest: Any) -> Batch:
+    """A batch of record dicts by kind (accounts, messages, interactions, follows), a kind with
+    no rows left absent; `rest` gives the batch's other fields (hosts, rejects, rows, progress)."""
+    tables: dict[str, Any] = {
+        kind: records_table(schema, rows) if (rows := records.get(kind)) else None
+        for kind, schema in _RECORD_SCHEMAS.items()
+    }
+    return Batch(**tables, **rest)
+
+
+def brand(team: str | None, platform: str, account: str) -> dict[str, str]:
+    """`account` (the archive's or fetched account's owner) as a brand account of `team`
+    (default: the account's own name), a HOST_SCHEMA record."""
+    return {"team": team or account, "platform": platform, "account_ref": account, "role": "brand"}

@@ -27,15 +27,13 @@ from typing import IO, Any, ClassVar
 import libipld
 
 from convivial.sources.base import (
-    ACCOUNT_SCHEMA,
-    FOLLOW_SCHEMA,
     HOST_SCHEMA,
-    INTERACTION_SCHEMA,
-    MESSAGE_SCHEMA,
     Batch,
     Reject,
     SourceError,
     SourceOptions,
+    brand,
+    records_batch,
     records_table,
     register,
 )
@@ -86,32 +84,13 @@ class BlueskyCarSource:
                 for table, new in found.items():
                     rows[table] += [{**row, "line": number} for row in new]
                 if read % _BATCH == 0:
-                    yield _batch(rows, rejects, read, stream.tell())
+                    yield records_batch(rows, rejects=rejects, rows=_BATCH, progress=stream.tell())
                     rows = {table: [] for table in rows}
                     rejects = []
             end = stream.tell()
-        host = {"team": self.team or did, "platform": PLATFORM, "account_ref": did, "role": "brand"}
-        yield Batch(
-            accounts=records_table(ACCOUNT_SCHEMA, [owner]),
-            hosts=records_table(HOST_SCHEMA, [host]),
-        )
-        yield _batch(rows, rejects, read % _BATCH, end)
-
-
-def _batch(
-    rows: dict[str, list[dict[str, Any]]], rejects: list[Reject], read: int, at: int
-) -> Batch:
-    def table(schema: Any, name: str) -> Any:
-        return records_table(schema, rows[name]) if rows[name] else None
-
-    return Batch(
-        messages=table(MESSAGE_SCHEMA, "messages"),
-        interactions=table(INTERACTION_SCHEMA, "interactions"),
-        follows=table(FOLLOW_SCHEMA, "follows"),
-        rejects=rejects,
-        rows=read,
-        progress=at,
-    )
+        host = brand(self.team, PLATFORM, did)
+        yield records_batch({"accounts": [owner]}, hosts=records_table(HOST_SCHEMA, [host]))
+        yield records_batch(rows, rejects=rejects, rows=read % _BATCH, progress=end)
 
 
 def _rows(did: str, key: str, record: Any) -> dict[str, Any]:

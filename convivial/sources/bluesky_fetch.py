@@ -26,12 +26,12 @@ from atproto import Client
 from atproto_client.exceptions import RequestErrorBase
 from atproto_core.exceptions import AtProtocolError
 
+from convivial.sources.base import brand
 from convivial.sources.bluesky import PLATFORM, account_record, post_records, reaction_records
 from convivial.sources.fetching import (
     Chunk,
     FetchFailed,
     Records,
-    brand,
     chunk_of,
     merge_records,
 )

@@ -9,22 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-
-from convivial.sources.base import (
-    ACCOUNT_SCHEMA,
-    FOLLOW_SCHEMA,
-    HOST_SCHEMA,
-    INTERACTION_SCHEMA,
-    MESSAGE_SCHEMA,
-    Batch,
-    records_table,
-)
+from convivial.sources.base import HOST_SCHEMA, Batch, records_batch, records_table
 
 if TYPE_CHECKING:
     from convivial.store import FetchCursor
 
-__all__ = ["Chunk", "FetchFailed", "Records", "brand", "chunk_of", "merge_records"]
+__all__ = ["Chunk", "FetchFailed", "Records", "chunk_of", "merge_records"]
 
 Records = dict[str, list[dict[str, Any]]]
 """Records by kind: accounts, messages, interactions, follows."""
@@ -53,11 +43,6 @@ def merge_records(out: Records, *found: Records) -> Records:
     return out
 
 
-def brand(team: str | None, platform: str, account: str) -> dict[str, str]:
-    """The fetched account as a brand account of `team` (default: its own name)."""
-    return {"team": team or account, "platform": platform, "account_ref": account, "role": "brand"}
-
-
 def chunk_of(
     label: str,
     items: Sequence[Any],
@@ -67,16 +52,6 @@ def chunk_of(
 ) -> Chunk:
     """The chunk of `items` (the raw answers, for the digest) as `records`."""
     digest = hashlib.sha256(json.dumps(items, default=str, sort_keys=True).encode()).hexdigest()
-    batch = Batch(
-        accounts=_table(ACCOUNT_SCHEMA, records.get("accounts")),
-        messages=_table(MESSAGE_SCHEMA, records.get("messages")),
-        interactions=_table(INTERACTION_SCHEMA, records.get("interactions")),
-        follows=_table(FOLLOW_SCHEMA, records.get("follows")),
-        hosts=records_table(HOST_SCHEMA, [host]) if host else None,
-        rows=len(items),
-    )
+    hosts = records_table(HOST_SCHEMA, [host]) if host else None
+    batch = records_batch(records, hosts=hosts, rows=len(items))
     return Chunk(label, batch, cursor, digest, len(items))
-
-
-def _table(schema: pa.Schema, rows: list[dict[str, Any]] | None) -> pa.Table | None:
-    return records_table(schema, rows) if rows else None

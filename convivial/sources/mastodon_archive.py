@@ -35,14 +35,13 @@ from typing import IO, Any, ClassVar
 import ijson
 
 from convivial.sources.base import (
-    ACCOUNT_SCHEMA,
     HOST_SCHEMA,
-    INTERACTION_SCHEMA,
-    MESSAGE_SCHEMA,
     Batch,
     Reject,
     SourceError,
     SourceOptions,
+    brand,
+    records_batch,
     records_table,
     register,
 )
@@ -92,19 +91,9 @@ class MastodonArchiveSource:
                     else found.group(2)
                 )
                 names = _Names(home)
-                yield Batch(
-                    accounts=records_table(ACCOUNT_SCHEMA, [_profile(actor, owner)]),
-                    hosts=records_table(
-                        HOST_SCHEMA,
-                        [
-                            {
-                                "team": self.team or owner,
-                                "platform": PLATFORM,
-                                "account_ref": owner,
-                                "role": "brand",
-                            }
-                        ],
-                    ),
+                yield records_batch(
+                    {"accounts": [_profile(actor, owner)]},
+                    hosts=records_table(HOST_SCHEMA, [brand(self.team, PLATFORM, owner)]),
                 )
                 try:
                     yield from _statuses(chain([first], activities), owner, names, outbox)
@@ -158,8 +147,8 @@ def _statuses(
 
 
 def _batch(messages: list[dict[str, Any]], rejects: list[Reject], outbox: IO[bytes]) -> Batch:
-    return Batch(
-        messages=records_table(MESSAGE_SCHEMA, messages) if messages else None,
+    return records_batch(
+        {"messages": messages},
         rejects=rejects,
         rows=len(messages) + len(rejects),
         progress=outbox.tell(),
@@ -249,11 +238,7 @@ def _likes(likes: dict[str, Any], owner: str, names: _Names) -> Batch:
                 "line": position,
             }
         )
-    return Batch(
-        interactions=records_table(INTERACTION_SCHEMA, rows) if rows else None,
-        rejects=rejects,
-        rows=len(rows) + len(rejects),
-    )
+    return records_batch({"interactions": rows}, rejects=rejects, rows=len(rows) + len(rejects))
 
 
 def _status_time(url: str) -> datetime | None:

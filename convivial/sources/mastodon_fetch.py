@@ -22,11 +22,11 @@ from mastodon import Mastodon, MastodonError
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from convivial.sources.base import brand
 from convivial.sources.fetching import (
     Chunk,
     FetchFailed,
     Records,
-    brand,
     chunk_of,
     merge_records,
 )

@@ -39,14 +39,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
 from convivial.sources.base import (
-    FOLLOW_SCHEMA,
     HOST_SCHEMA,
-    INTERACTION_SCHEMA,
-    MESSAGE_SCHEMA,
     Batch,
     Reject,
     SourceError,
     SourceOptions,
+    brand,
+    records_batch,
     records_table,
     register,
 )
@@ -108,12 +107,9 @@ class MetaExportSource:
                 messages += found.get("messages", [])
                 interactions += found.get("interactions", [])
                 follows += found.get("follows", [])
-        host = {"team": self.team or owner, "platform": platform, "account_ref": owner}
-        yield Batch(
-            messages=records_table(MESSAGE_SCHEMA, messages) if messages else None,
-            interactions=records_table(INTERACTION_SCHEMA, interactions) if interactions else None,
-            follows=records_table(FOLLOW_SCHEMA, follows) if follows else None,
-            hosts=records_table(HOST_SCHEMA, [{**host, "role": "brand"}]),
+        yield records_batch(
+            {"messages": messages, "interactions": interactions, "follows": follows},
+            hosts=records_table(HOST_SCHEMA, [brand(self.team, platform, owner)]),
             rejects=rejects,
             rows=len(messages) + len(interactions) + len(follows) + len(rejects),
         )

@@ -55,18 +55,14 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Any, ClassVar, TypeGuard
 
-import pyarrow as pa
-
 from convivial.sources.base import (
-    ACCOUNT_SCHEMA,
-    FOLLOW_SCHEMA,
     HOST_SCHEMA,
-    INTERACTION_SCHEMA,
-    MESSAGE_SCHEMA,
     Batch,
     Reject,
     SourceError,
     SourceOptions,
+    brand,
+    records_batch,
     records_table,
     register,
 )
@@ -375,18 +371,13 @@ class _Chunk:
     rows: int = 0
 
     def batch(self, progress: int) -> Batch:
-        def tab(schema: pa.Schema, records: list[dict[str, Any]]) -> pa.Table | None:
-            return records_table(schema, records) if records else None
-
-        return Batch(
-            accounts=tab(ACCOUNT_SCHEMA, self.accounts),
-            messages=tab(MESSAGE_SCHEMA, self.messages),
-            interactions=tab(INTERACTION_SCHEMA, self.interactions),
-            follows=tab(FOLLOW_SCHEMA, self.follows),
-            rejects=self.rejects,
-            rows=self.rows,
-            progress=progress,
-        )
+        records = {
+            "accounts": self.accounts,
+            "messages": self.messages,
+            "interactions": self.interactions,
+            "follows": self.follows,
+        }
+        return records_batch(records, rejects=self.rejects, rows=self.rows, progress=progress)
 
     def reject(self, entry: _Entry, reason: str, text: str) -> None:
         self.rejects.append(Reject(entry.line, reason, text[entry.start : entry.end]))
@@ -486,17 +477,8 @@ class _Reader:
         self._account(chunk, owner.account_id, owner.handle, owner.name, None)
         chunk.accounts[-1]["created_at"] = owner.created_at
         batch = chunk.batch(self.done)
-        batch.hosts = records_table(
-            HOST_SCHEMA,
-            [
-                {
-                    "team": self.options.team or owner.handle or owner.account_id,
-                    "platform": _PLATFORM,
-                    "account_ref": owner.account_id,
-                    "role": "brand",
-                }
-            ],
-        )
+        host = brand(self.options.team or owner.handle, _PLATFORM, owner.account_id)
+        batch.hosts = records_table(HOST_SCHEMA, [host])
         return batch
 
     def _account(
