@@ -13,9 +13,9 @@ is sampled in /proc every 0.2 s for its peak resident memory, in the same run:
   --spark-memory, passed as $CONVIVIAL_SPARK_MEMORY).
 An engine that fails (out of memory) or passes --timeout is reported as such; the other still
 runs. Prints each engine's time and peak, Spark / DuckDB (the baseline), whether the two
-engines' reports agree (every value of every team's report JSON: counts exactly, floats within
-a relative 1e-9; then each list compared as a multiset, its order ignored), and the directed
-conversational edges the graph metrics receive in python-igraph (counted in DuckDB).
+engines' reports agree (every value of every team's report JSON as `convivial.parity` judges:
+counts exactly, reals to 1e-9; then each list compared as a multiset, its order ignored), and the
+directed conversational edges the graph metrics receive in python-igraph (counted in DuckDB).
 Usage: python bench/scale.py [SCALE ...] [--spark-memory 14g] [--duckdb-memory 10GB]
        [--timeout SECONDS] [--rebuild]
 """
@@ -40,9 +40,10 @@ from typing import Any
 
 from common import OUT, ROOT
 
+from convivial.parity import TOLERANCE, differences, leaves
+
 SCALES = (3_000_000, 30_000_000, 100_000_000)
 MASTER = "local[2]"
-TOLERANCE = 1e-9
 BUILT = "built.json"
 """Written into a workspace folder once it is fully built; without it the folder is rebuilt."""
 
@@ -244,34 +245,6 @@ def _write(result: Path, values: dict[str, Any]) -> None:
 # Comparing the engines' reports.
 
 
-def differences(a: Any, b: Any, path: str, found: list[str]) -> int:
-    """Appends to `found` where `a` and `b` differ (counts exactly, floats within TOLERANCE);
-    returns the number of values compared."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        compared = 0
-        for key in a.keys() | b.keys():
-            if key not in a or key not in b:
-                found.append(f"{path}.{key}: only in {'duckdb' if key in a else 'spark'}")
-                compared += 1
-            else:
-                compared += differences(a[key], b[key], f"{path}.{key}", found)
-        return compared
-    if isinstance(a, list) and isinstance(b, list):
-        compared = 0
-        if len(a) != len(b):
-            found.append(f"{path}: {len(a)} items on duckdb, {len(b)} on spark")
-            compared += 1
-        for i, (x, y) in enumerate(zip(a, b, strict=False)):
-            compared += differences(x, y, f"{path}[{i}]", found)
-        return compared
-    floats = isinstance(a, float) or isinstance(b, float)
-    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (a, b))
-    same = math.isclose(a, b, rel_tol=TOLERANCE) if floats and numbers else a == b
-    if not same:
-        found.append(f"{path}: duckdb {a!r}, spark {b!r}")
-    return 1
-
-
 def canonical(value: Any) -> str:
     """`value` as JSON with its floats to 9 significant digits, to compare lists as multisets."""
     if isinstance(value, float):
@@ -290,9 +263,9 @@ def agreement(ws: Path) -> tuple[int, Counter[str], Counter[str]]:
         json.loads((ws.parent / f"{ws.name}_{e}_reports.json").read_text(encoding="utf-8"))
         for e in ("duckdb", "spark")
     )
-    found: list[str] = []
-    compared = differences(duck, spark, "", found)
-    where = Counter(re.sub(r"\[\d+\]", "[]", line.split(":", 1)[0]) for line in found)
+    found = differences(duck, spark)
+    compared = sum(not path.endswith("#") for path in leaves(duck))  # values, not list lengths
+    where = Counter(re.sub(r"\[\d+\]", "[]", line.split(": ", 1)[0]) for line in found)
     unordered: Counter[str] = Counter()
     for a, b in zip(duck, spark, strict=True):
         for name in a["lists"].keys() | b["lists"].keys():
@@ -384,7 +357,7 @@ def compare(ws: Path, duck: Measured, lake: Measured, spark: Measured) -> None:
     compared, where, unordered = agreement(ws)
     print(
         f"reports agree: {compared - where.total():,} of {compared:,} values equal in place,"
-        f" {where.total():,} differ (counts exactly, floats within a relative {TOLERANCE:g})"
+        f" {where.total():,} differ (`convivial.parity`: counts exactly, reals to {TOLERANCE:g})"
     )
     for path, n in where.most_common():
         print(f"  {path}: {n:,}")

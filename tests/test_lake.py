@@ -10,8 +10,9 @@ from typing import Any
 
 import pyarrow.dataset as ds
 from conftest import CliRun
-from engines import SPARK_SOCKETS, differences
+from engines import SPARK_SOCKETS
 
+from convivial.parity import differences
 from convivial.workspace import Workspace
 
 pytestmark = SPARK_SOCKETS

@@ -12,13 +12,14 @@ from pathlib import Path
 import ibis.common.exceptions
 import pytest
 from conftest import CliRun
-from engines import SPARK, SPARK_SOCKETS, differences, leaves
+from engines import SPARK, SPARK_SOCKETS
 
 from convivial.analysis import Engine, workspace_reports
 from convivial.cli import main
 from convivial.metrics import build_reports
 from convivial.metrics.counts import counts
 from convivial.metrics.scope import Scope
+from convivial.parity import differences, leaves
 from convivial.people import merge_suggested, person_of
 from convivial.report.model import TeamReport
 from convivial.workspace import Workspace
