@@ -38,9 +38,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 from common import OUT, ROOT
 
-from convivial.parity import TOLERANCE, differences, leaves
+from convivial.parity import TOLERANCE, differences, leaves, table_differences
 
 SCALES = (3_000_000, 30_000_000, 100_000_000)
 MASTER = "local[2]"
@@ -155,7 +156,7 @@ def build(ws: Path, result: Path) -> None:
 
 def duckdb_reports(ws: Path, result: Path) -> None:
     """Times the reports on DuckDB (its memory limit from $DUCKDB_MEMORY_LIMIT, if set)."""
-    from convivial.analysis import reports_json
+    from convivial.analysis import computed_reports
     from convivial.workspace import Workspace
 
     workspace = Workspace(ws)
@@ -165,10 +166,25 @@ def duckdb_reports(ws: Path, result: Path) -> None:
             con.raw_sql(f"SET memory_limit = '{limit}'").fetchall()
         threads = con.raw_sql("SELECT current_setting('threads')").fetchall()[0][0]
         start = time.perf_counter()
-        body = reports_json(workspace, store, store, None, None, None)
+        reports = computed_reports(workspace, store, store, None, None, None)
         seconds = time.perf_counter() - start
-    (ws.parent / f"{ws.name}_duckdb_reports.json").write_text(body, encoding="utf-8")
+    keep(ws, "duckdb", reports)
     _write(result, {"reports": seconds, "threads": int(threads)})
+
+
+def keep(ws: Path, engine: str, reports: Any) -> None:
+    """Writes an engine's reports as they are kept: the JSON body, and each long list (Rows) as
+    an Arrow file beside it, for `agreement`."""
+    from convivial.analysis import kept_form
+
+    body, rows = kept_form(reports)
+    for old in ws.parent.glob(f"{ws.name}_{engine}_rows_*.arrow"):
+        old.unlink()
+    (ws.parent / f"{ws.name}_{engine}_reports.json").write_text(body, encoding="utf-8")
+    for i, listed in enumerate(rows):
+        path = ws.parent / f"{ws.name}_{engine}_rows_{i}.arrow"
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, listed.table.schema) as out:
+            out.write_table(listed.table)
 
 
 def edges(ws: Path, result: Path) -> None:
@@ -214,7 +230,7 @@ def export(ws: Path, result: Path) -> None:
 
 def spark_reports(ws: Path, result: Path) -> None:
     """Times Spark's start over the lake, then the reports on it."""
-    from convivial.analysis import reports_json
+    from convivial.analysis import computed_reports
     from convivial.lake import Lake
     from convivial.workspace import Workspace
 
@@ -223,9 +239,9 @@ def spark_reports(ws: Path, result: Path) -> None:
         start = time.perf_counter()
         lake = Lake(str(workspace.lake), MASTER)
         started = time.perf_counter()
-        body = reports_json(workspace, store, lake, None, None, None)
+        reports = computed_reports(workspace, store, lake, None, None, None)
         done = time.perf_counter()
-    (ws.parent / f"{ws.name}_spark_reports.json").write_text(body, encoding="utf-8")
+    keep(ws, "spark", reports)
     _write(result, {"start": started - start, "reports": done - started})
 
 
@@ -258,7 +274,8 @@ def canonical(value: Any) -> str:
 
 def agreement(ws: Path) -> tuple[int, Counter[str], Counter[str]]:
     """Values compared between the two engines' reports; how many differ in place, by where; and
-    per list of a team's report, the items in only one engine's list, their order ignored."""
+    per list of a team's report, the items in only one engine's list, their order ignored. The
+    long lists (every follower, member, strong tie) are compared column by column in place."""
     duck, spark = (
         json.loads((ws.parent / f"{ws.name}_{e}_reports.json").read_text(encoding="utf-8"))
         for e in ("duckdb", "spark")
@@ -269,9 +286,21 @@ def agreement(ws: Path) -> tuple[int, Counter[str], Counter[str]]:
     unordered: Counter[str] = Counter()
     for a, b in zip(duck, spark, strict=True):
         for name in a["lists"].keys() | b["lists"].keys():
-            x, y = (Counter(canonical(i) for i in r["lists"].get(name, [])) for r in (a, b))
-            unordered[f"{a['team']}: {name}"] = (x - y).total() + (y - x).total()
+            x, y = (r["lists"].get(name, []) for r in (a, b))
+            if isinstance(x, dict) and isinstance(y, dict):  # long lists, kept as Rows
+                want, have = (_rows(ws, e, r["__rows__"]) for e, r in (("duckdb", x), ("spark", y)))
+                compared += want.num_rows * want.num_columns
+                for path, n, _ in table_differences(want, have, f"lists.{name}"):
+                    where[path] += n
+                continue
+            xs, ys = (Counter(canonical(i) for i in items) for items in (x, y))
+            unordered[f"{a['team']}: {name}"] = (xs - ys).total() + (ys - xs).total()
     return compared, where, +unordered
+
+
+def _rows(ws: Path, engine: str, position: int) -> pa.Table:
+    with pa.memory_map(str(ws.parent / f"{ws.name}_{engine}_rows_{position}.arrow")) as source:
+        return pa.ipc.open_file(source).read_all()
 
 
 # The run.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
@@ -18,6 +18,7 @@ from convivial.metrics import Tables, build_reports
 from convivial.metrics.assign import refresh_message_teams
 from convivial.people import merge_suggested, person_of
 from convivial.report.model import TeamReport
+from convivial.rows import Rows
 from convivial.store import Store
 from convivial.text.labels import CLASSIFIERS
 from convivial.workspace import Workspace
@@ -25,13 +26,14 @@ from convivial.workspace import Workspace
 __all__ = [
     "REPORT_FORMAT",
     "Engine",
+    "computed_reports",
     "export_lake",
-    "reports_json",
+    "kept_form",
     "without_handled",
     "workspace_reports",
 ]
 
-REPORT_FORMAT = 2
+REPORT_FORMAT = 3
 """Bumped whenever what a kept report holds changes, so older ones are computed again."""
 
 LAKE_FORMAT = 1
@@ -87,16 +89,18 @@ def workspace_reports(
     if engine is not None and engine.name == "spark":
         merge_suggested(store, config.merge_above)
         location = engine.lake or str(_current_lake(ws, store))
-        body = reports_json(ws, store, Lake(location, engine.master), team, since, until)
-        return _decoded(body)
+        spark = computed_reports(ws, store, Lake(location, engine.master), team, since, until)
+        return _decoded(*kept_form(spark))
     kept, key, state = _kept(ws, store, team, since, until)
     if kept is None and merge_suggested(store, config.merge_above):
         kept, key, state = _kept(ws, store, team, since, until)
     if kept is not None:
-        return _decoded(kept)
-    body = reports_json(ws, store, store, team, since, until)
-    store.save_report(key, state, body)
-    return _decoded(body)
+        body, lists = kept
+        return _decoded(body, [Rows.from_ipc(data) for data in lists])
+    reports = computed_reports(ws, store, store, team, since, until)
+    body, rows = kept_form(reports)
+    store.save_report(key, state, body, [r.to_ipc() for r in rows])
+    return _decoded(body, rows)
 
 
 def export_lake(
@@ -131,19 +135,19 @@ def _lake_manifest(store: Store) -> dict[str, Any]:
     return {"lake": LAKE_FORMAT, "convivial": __version__, "data": store.data_state()}
 
 
-def reports_json(
+def computed_reports(
     ws: Workspace,
     store: Store,
     tables: Tables,
     team: str | None,
     since: datetime | None,
     until: datetime | None,
-) -> str:
+) -> list[TeamReport]:
     """The reports computed now over `tables` (the store, or a lake on Spark) with the
-    workspace's settings and people, as JSON in the form they are kept in."""
+    workspace's settings and people."""
     config = ws.config()
     hours = {t.name: h for t in config.teams if (h := t.opening_hours()) is not None}
-    reports = build_reports(
+    return build_reports(
         tables,
         team=team,
         window_days=config.window_days,
@@ -153,13 +157,27 @@ def reports_json(
         hours=hours,
         people=person_of(store.merges()),
     )
-    return json.dumps([report.as_json() for report in reports], default=_tagged)
+
+
+def kept_form(reports: Sequence[TeamReport]) -> tuple[str, list[Rows]]:
+    """The reports as the JSON body they are kept as, each long list in it a reference to one
+    of the Rows beside it ({"__rows__": position})."""
+    rows: list[Rows] = []
+
+    def tagged(value: object) -> Any:
+        if isinstance(value, Rows):
+            rows.append(value)
+            return {"__rows__": len(rows) - 1}
+        return _tagged(value)
+
+    return json.dumps([report.as_json() for report in reports], default=tagged), rows
 
 
 def _kept(
     ws: Workspace, store: Store, team: str | None, since: datetime | None, until: datetime | None
-) -> tuple[str | None, str, str]:
-    """The kept report for this state and request, if any, with its key and the state."""
+) -> tuple[tuple[str, list[bytes]] | None, str, str]:
+    """The kept report for this state and request (body and long lists), if any, with its key
+    and the state."""
     state = _state(ws, store)
     key = hashlib.sha256(json.dumps([state, team, _iso(since), _iso(until)]).encode()).hexdigest()
     return store.cached_report(key), key, state
@@ -210,18 +228,21 @@ def _tagged(value: object) -> dict[str, str]:
     raise TypeError(f"cannot keep {type(value).__name__} in a report")
 
 
-def _untagged(data: dict[str, Any]) -> Any:
-    if len(data) == 1:
-        if "__datetime__" in data:
-            return datetime.fromisoformat(data["__datetime__"])
-        if "__date__" in data:
-            return date.fromisoformat(data["__date__"])
-    return data
+def _decoded(body: str, rows: Sequence[Rows]) -> list[TeamReport]:
+    """The reports `body` holds with the long lists it refers to, every report built the same
+    way whether just computed or kept."""
 
+    def untagged(data: dict[str, Any]) -> Any:
+        if len(data) == 1:
+            if "__datetime__" in data:
+                return datetime.fromisoformat(data["__datetime__"])
+            if "__date__" in data:
+                return date.fromisoformat(data["__date__"])
+            if "__rows__" in data:
+                return rows[data["__rows__"]]
+        return data
 
-def _decoded(body: str) -> list[TeamReport]:
-    """The reports `body` holds, every report built the same way whether just computed or kept."""
-    return [TeamReport.from_json(report) for report in json.loads(body, object_hook=_untagged)]
+    return [TeamReport.from_json(report) for report in json.loads(body, object_hook=untagged)]
 
 
 def _iso(moment: datetime | None) -> str | None:

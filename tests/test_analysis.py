@@ -7,6 +7,7 @@ from pathlib import Path
 
 from conftest import CliRun, count
 
+from convivial.rows import Rows
 from convivial.workspace import Workspace
 
 PERSON = "twitter:115712"
@@ -16,6 +17,13 @@ def _kept(root: Path) -> list[tuple[str, str]]:
     with Workspace(root).open_store(read_only=True) as store:
         rows = store.arrow("SELECT key, body FROM report_cache").to_pylist()
     return [(row["key"], row["body"]) for row in rows]
+
+
+def _kept_rows(root: Path) -> list[Rows]:
+    """The long lists kept beside the reports."""
+    with Workspace(root).open_store(read_only=True) as store:
+        blobs = store.arrow("SELECT data FROM report_rows ORDER BY key, position")
+    return [Rows.from_ipc(data) for data in blobs.column("data").to_pylist()]
 
 
 def _report(cli: CliRun, root: Path) -> list[dict[str, object]]:
@@ -77,10 +85,31 @@ def test_forget_drops_every_kept_report_and_handled_mark(
         assert store.mark_handled(key) and key in store.handled()
         assert not store.mark_handled("twitter:no-such-message")
     assert cli("-w", root, "forget", PERSON)[0] == 0
-    assert _kept(root) == []
+    assert _kept(root) == [] and _kept_rows(root) == []
     with Workspace(root).open_store() as store:
         assert store.handled() == {}  # the mark on their message went with it
     assert cli("-w", root, "report", "--format", "json")[0] == 0
     assert not any(PERSON in body for _, body in _kept(root))
+    assert _kept_rows(root) and not any(
+        PERSON in json.dumps(list(rows), default=str) for rows in _kept_rows(root)
+    )
     with Workspace(root).open_store(read_only=True) as store:
         assert count(store, "SELECT count(*) FROM report_cache") == 1
+
+
+def test_the_long_lists_are_kept_as_arrow_beside_the_report(
+    tmp_path: Path, cli: CliRun, twcs_head: Path
+) -> None:
+    root = tmp_path / "ws"
+    assert cli("-w", root, "init")[0] == 0
+    assert cli("-w", root, "import", "twcs", twcs_head)[0] == 0
+    code, fresh, err = cli("-w", root, "members", "--format", "json")
+    assert code == 0, err
+    (key, body), *_ = _kept(root)
+    assert '"__rows__"' in body and '"strong_ties": [' not in body  # not written out in the body
+    kept = _kept_rows(root)
+    members = [m for team in json.loads(fresh) for m in team["members"]]
+    assert sum(len(rows) for rows in kept) >= len(members) > 1000
+    code, again, err = cli("-w", root, "members", "--format", "json")
+    assert code == 0, err
+    assert again == fresh and _kept(root) == [(key, body)]  # read back from the kept rows

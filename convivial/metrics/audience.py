@@ -24,14 +24,41 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import ibis
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from convivial.audit.model import classify
-from convivial.metrics.scope import Scope, table_rows
+from convivial.metrics.scope import Scope
+from convivial.rows import Rows
 
 __all__ = ["MIN_SPIKE", "AudienceResult", "audience_metrics"]
 
 MIN_SPIKE = 20
 LATER = timedelta(days=7)
 MAD_FACTOR = 5.0
+BATCH = 100_000
+"""Followers classified at a time: the profiles are read as columns, and made rows a batch at a
+time."""
+PROFILE = (
+    "account_id",
+    "platform",
+    "handle",
+    "display_name",
+    "followers",
+    "following",
+    "posts",
+    "listed",
+    "bio",
+    "profile_url",
+    "default_avatar",
+    "created_at",
+    "last_post_at",
+)
+"""The profile fields the audit reads (`audit.features`)."""
+AUDIENCE_KEYS = ("fake_share", "dormant_share", "reachable_followers", "engaged_followers")
+LISTED = ("account_id", "account_key", "handle", "class", "score", "doubtful", "followed_at")
+"""The columns of the `followers` list."""
 
 
 @dataclass
@@ -39,122 +66,147 @@ class AudienceResult:
     """One team's audience metrics and lists."""
 
     values: dict[str, float | int | None] = field(default_factory=dict)
-    followers: list[dict[str, Any]] = field(default_factory=list)
+    followers: Rows | list[dict[str, Any]] = field(default_factory=list)
     spikes: list[dict[str, Any]] = field(default_factory=list)
     daily_gains: list[dict[str, Any]] = field(default_factory=list)
 
 
 def audience_metrics(scope: Scope) -> dict[str, AudienceResult]:
     """Per team: the audience keys, every follower's class, the spikes and daily gains."""
-    out = {team: AudienceResult() for team in scope.teams}
-    f, a = scope.follows, scope.accounts
-    profiles = f.join(a, f.follower_key == a.account_key).select(
-        "team",
-        "follower_key",
-        "followed_at",
-        a.account_id,
-        a.platform,
-        a.handle,
-        a.display_name,
-        a.followers,
-        a.following,
-        a.posts,
-        a.listed,
-        a.bio,
-        a.profile_url,
-        a.default_avatar,
-        a.created_at,
-        a.last_post_at,
-    )
-    rows = table_rows(profiles)
-    firsts: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in rows:  # a follower of several host accounts counts once, from its first follow
-        key = (r["team"], r["follower_key"])
-        known = firsts.get(key)
-        if known is None or _earlier(r["followed_at"], known["followed_at"]):
-            firsts[key] = r
-    by_team: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in firsts.values():
-        by_team[r["team"]].append(r)
-    engaged = _engaged(scope)
-    acting = _acted_after_following(scope)
-    for team, result in out.items():
-        _team(result, by_team.get(team, []), engaged.get(team, set()), acting, scope, team)
+    classified: dict[str, list[pa.Table]] = defaultdict(list)
+    for batch in _followers(scope).to_pyarrow().to_batches(max_chunksize=BATCH):
+        if batch.num_rows:
+            for team, part in _classified(pa.Table.from_batches([batch]), scope).items():
+                classified[team].append(part)
+    out = {}
+    for team in scope.teams:
+        out[team] = result = AudienceResult()
+        parts = classified.get(team)
+        if parts:
+            _team(result, pa.concat_tables(parts))
+        else:
+            result.values.update(dict.fromkeys(AUDIENCE_KEYS))
     return out
 
 
-def _team(
-    result: AudienceResult,
-    followers: list[dict[str, Any]],
-    engaged: set[str],
-    acting: dict[tuple[str, str], Any],
-    scope: Scope,
-    team: str,
-) -> None:
-    audit = classify(followers, scope.window.end)
-    n = len(followers)
-    engaged_count = sum(r["follower_key"] in engaged for r in followers)
-    fake = audit.classes.count("fake")
-    dormant = audit.classes.count("dormant")
-    result.values.update(
+def _followers(scope: Scope) -> Any:
+    """Each team's followers, each once, from its first follow (of any host account), with its
+    profile, whether it interacted in the window (`engaged`), and its latest interaction at any
+    time (`last_acted`); a follow is no interaction."""
+    f, a = scope.follows, scope.accounts
+    firsts = f.group_by(["team", "follower_key"]).aggregate(followed_at=f.followed_at.min())
+    profiles = firsts.join(a, firsts.follower_key == a.account_key).select(
+        "team", "follower_key", "followed_at", *(a[c] for c in PROFILE)
+    )
+    acts = scope.interactions.filter(scope.interactions.kind != "follow")
+    recent = scope.within(acts)
+    engaged = recent.select(e_team="team", e_key="actor_key", e=ibis.literal(True)).distinct()
+    last = acts.group_by(l_team=acts.team, l_key=acts.actor_key).aggregate(
+        last_acted=acts.created_at.max()
+    )
+    joined = profiles.left_join(
+        engaged, (profiles.team == engaged.e_team) & (profiles.follower_key == engaged.e_key)
+    )
+    joined = joined.left_join(
+        last, (joined.team == last.l_team) & (joined.follower_key == last.l_key)
+    )
+    return joined.select(
+        *profiles.columns, engaged=joined.e.notnull(), last_acted=joined.last_acted
+    )
+
+
+def _classified(table: pa.Table, scope: Scope) -> dict[str, pa.Table]:
+    """One batch of followers with the audit's class, score and doubt, by team."""
+    audit = classify(table.select(list(PROFILE)).to_pylist(), scope.window.end)
+    followed_at, last_acted = (
+        pc.cast(table[c], pa.timestamp("us")) for c in ("followed_at", "last_acted")
+    )
+    later = pc.greater_equal(last_acted, pc.add(followed_at, pa.scalar(LATER, pa.duration("us"))))
+    done = pa.table(
         {
-            "fake_share": fake / n if n else None,
-            "dormant_share": dormant / n if n else None,
-            "reachable_followers": n - fake - dormant if n else None,
-            "engaged_followers": engaged_count if n else None,
+            "team": table["team"],
+            "account_id": table["account_id"],
+            "account_key": table["follower_key"],
+            "handle": table["handle"],
+            "class": pa.array(audit.classes, pa.string()),
+            "score": pa.array([round(float(p), 4) for p in audit.fake_probability], pa.float64()),
+            "doubtful": pa.array(audit.doubtful, pa.bool_()),
+            "followed_at": followed_at,
+            "engaged": table["engaged"],
+            "later": pc.fill_null(later, False),
         }
     )
-    result.followers = [
+    return {
+        team: done.filter(pc.equal(done["team"], team))
+        for team in pc.unique(done["team"]).to_pylist()
+    }
+
+
+def _team(result: AudienceResult, followers: pa.Table) -> None:
+    n = followers.num_rows
+    classes = followers["class"]
+    fake = pc.sum(pc.equal(classes, "fake")).as_py() or 0
+    dormant = pc.sum(pc.equal(classes, "dormant")).as_py() or 0
+    engaged = pc.sum(followers["engaged"]).as_py() or 0
+    result.values.update(
         {
-            "account_id": r["account_id"],
-            "account_key": r["follower_key"],
-            "handle": r["handle"],
-            "class": cls,
-            "score": round(float(p), 4),
-            "doubtful": bool(odd),
-            "followed_at": r["followed_at"],
+            "fake_share": fake / n,
+            "dormant_share": dormant / n,
+            "reachable_followers": n - fake - dormant,
+            "engaged_followers": engaged,
         }
-        for r, cls, p, odd in zip(
-            followers, audit.classes, audit.fake_probability, audit.doubtful, strict=True
+    )
+    ordered = followers.sort_by([("score", "descending"), ("account_key", "ascending")])
+    result.followers = Rows(ordered.select(list(LISTED)))
+    _spikes(result, _cohorts(followers))
+
+
+def _cohorts(followers: pa.Table) -> dict[date, tuple[int, int, int]]:
+    """Per day of following: (new followers, of them active a week or more after following,
+    of them fake)."""
+    dated = followers.filter(pc.is_valid(followers["followed_at"]))
+    days = pa.table(
+        {
+            "day": pc.cast(dated["followed_at"], pa.date32()),
+            "later": pc.cast(dated["later"], pa.int64()),
+            "fake": pc.cast(pc.equal(dated["class"], "fake"), pa.int64()),
+        }
+    )
+    summed = days.group_by("day").aggregate([("day", "count"), ("later", "sum"), ("fake", "sum")])
+    return {
+        day: (n, later, fake)
+        for day, n, later, fake in zip(
+            summed["day"].to_pylist(),
+            summed["day_count"].to_pylist(),
+            summed["later_sum"].to_pylist(),
+            summed["fake_sum"].to_pylist(),
+            strict=True,
         )
-    ]
-    result.followers.sort(key=lambda x: (-x["score"], x["account_key"]))
-    _spikes(result, acting, team)
+    }
 
 
-def _spikes(result: AudienceResult, acting: dict[tuple[str, str], Any], team: str) -> None:
-    cohorts: dict[date, list[dict[str, Any]]] = defaultdict(list)
-    for r in result.followers:
-        if r["followed_at"] is not None:
-            cohorts[r["followed_at"].date()].append(r)
+def _spikes(result: AudienceResult, cohorts: dict[date, tuple[int, int, int]]) -> None:
     if not cohorts:
         return
     first, last = min(cohorts), max(cohorts)
     gains = {first.fromordinal(d): 0 for d in range(first.toordinal(), last.toordinal() + 1)}
-    for day, members in cohorts.items():
-        gains[day] = len(members)
+    for day, (n, _, _) in cohorts.items():
+        gains[day] = n
     counts = list(gains.values())
     median = statistics.median(counts)
     mad = statistics.median(abs(c - median) for c in counts)
     spike_days = {d for d, c in gains.items() if c > median + MAD_FACTOR * mad and c >= MIN_SPIKE}
     result.daily_gains = [{"day": d, "new_followers": c} for d, c in sorted(gains.items())]
 
-    def engagement(members: list[dict[str, Any]]) -> tuple[float | None, float | None]:
-        if not members:
+    def shares(days: list[date]) -> tuple[float | None, float | None]:
+        n = sum(cohorts[d][0] for d in days)
+        if not n:
             return None, None
-        active = sum(
-            1
-            for m in members
-            if (after := acting.get((team, m["account_key"]))) is not None
-            and after >= m["followed_at"] + LATER
-        )
-        fakes = sum(m["class"] == "fake" for m in members)
-        return active / len(members), fakes / len(members)
+        return sum(cohorts[d][1] for d in days) / n, sum(cohorts[d][2] for d in days) / n
 
-    organic = [m for d, ms in cohorts.items() if d not in spike_days for m in ms]
-    organic_engaged, organic_fake = engagement(organic)
+    organic_engaged, organic_fake = shares([d for d in cohorts if d not in spike_days])
     for day in sorted(spike_days):
-        engaged, fake = engagement(cohorts[day])
+        engaged, fake = shares([day])
         result.spikes.append(
             {
                 "day": day,
@@ -166,25 +218,3 @@ def _spikes(result: AudienceResult, acting: dict[tuple[str, str], Any], team: st
             }
         )
     result.values["follower_spikes"] = len(result.spikes)
-
-
-def _engaged(scope: Scope) -> dict[str, set[str]]:
-    i = scope.within(scope.interactions)
-    i = i.filter(i.kind != "follow")
-    rows = table_rows(i.select("team", "actor_key").distinct())
-    out: dict[str, set[str]] = defaultdict(set)
-    for r in rows:
-        out[r["team"]].add(r["actor_key"])
-    return out
-
-
-def _acted_after_following(scope: Scope) -> dict[tuple[str, str], Any]:
-    """(team, account) → the time of its latest interaction (a follow is none), at any time."""
-    i = scope.interactions
-    i = i.filter(i.kind != "follow")
-    rows = table_rows(i.group_by(["team", "actor_key"]).aggregate(last=i.created_at.max()))
-    return {(r["team"], r["actor_key"]): r["last"] for r in rows}
-
-
-def _earlier(a: Any, b: Any) -> bool:
-    return b is None or (a is not None and a < b)

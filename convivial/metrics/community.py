@@ -20,6 +20,7 @@ from convivial.metrics.counts import CONVERSATIONAL
 from convivial.metrics.listening import directed_answered
 from convivial.metrics.scope import Scope, table_rows
 from convivial.metrics.window import Window
+from convivial.rows import Rows
 
 __all__ = [
     "HOST",
@@ -49,7 +50,7 @@ class CommunityMetrics:
     """The core members' keys."""
     edges: list[tuple[str, str, int]] = field(default_factory=list)
     """The window's directed conversational edges (actor, target, count), for the graph."""
-    strong_ties: list[dict[str, str]] = field(default_factory=list)
+    strong_ties: Rows | list[dict[str, Any]] = field(default_factory=list)
     """Each strong tie as {"a", "b"}; the host is "host"."""
 
     def ratio(self, key: str, part: int, whole: int, reason: str) -> None:
@@ -223,9 +224,9 @@ def _from_edges(
     out.values["strong_ties_host"] = sum(1 for t in ties if HOST in t)
     out.values["strong_ties_members"] = sum(1 for t in ties if HOST not in t)
     out.values["core_members"] = len(core)
-    out.strong_ties = sorted(
-        ({"a": a, "b": b} for a, b in (sorted(t, key=lambda k: (k != HOST, k)) for t in ties)),
-        key=lambda t: (t["a"], t["b"]),
+    pairs_ab = sorted(tuple(sorted(t, key=lambda k: (k != HOST, k))) for t in ties)
+    out.strong_ties = Rows.of(
+        {"a": [a for a, _ in pairs_ab], "b": [b for _, b in pairs_ab]},
     )
     if followers:
         out.values["core_to_followers"] = len(core) / followers

@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from convivial.metrics.community import conversational
 from convivial.metrics.scope import Scope, table_rows
+from convivial.rows import Rows
 
 __all__ = ["LOVE_WEIGHTS", "MemberList", "levels", "member_lists", "percentiles"]
 
@@ -35,7 +36,7 @@ TOP = 10
 class MemberList:
     """The lists of the Members section."""
 
-    members: list[dict[str, Any]]
+    members: Rows | list[dict[str, Any]]
     """Every active member: account, love, level and the four advocate components."""
     advocates: list[dict[str, Any]]
     top_followed: list[dict[str, Any]]
@@ -113,20 +114,21 @@ def _team_lists(
     level = levels(love, interactions)
     scores = {name: percentiles(values) for name, values in components.items()}
     value = {k: sum(s[k] for s in scores.values()) / len(scores) for k in active}
-    members = [
+    order = sorted(active, key=lambda k: (-value[k], k))
+    members = Rows.of(
         {
-            "account_key": k,
-            "love": round(love[k], 6),
-            "level": level[k],
-            "community_value": round(value[k], 6),
-            **{name: components[name][k] for name in components},
-            "followers": followers.get(k),
+            "account_key": order,
+            "love": [round(love[k], 6) for k in order],
+            "level": [level[k] for k in order],
+            "community_value": [round(value[k], 6) for k in order],
+            **{name: [components[name][k] for k in order] for name in components},
+            "followers": pa.array([followers.get(k) for k in order], pa.int64()),
         }
-        for k in sorted(active, key=lambda k: (-value[k], k))
-    ]
+    )
     advocates = members[:TOP]
     by_followers = sorted(followers, key=lambda k: (-followers[k], k))[:TOP]
-    top_followed = [m for k in by_followers for m in members if m["account_key"] == k]
+    position = {k: i for i, k in enumerate(order)}
+    top_followed = [members[position[k]] for k in by_followers]
     overlap = len({m["account_key"] for m in advocates} & set(by_followers))
     return MemberList(members, advocates, top_followed, overlap)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,8 @@ class TeamReport:
     window: Window
     metrics: dict[str, Any]
     network: dict[str, Any] = field(default_factory=dict)
-    lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    lists: dict[str, Sequence[dict[str, Any]]] = field(default_factory=dict)
+    """Named lists of rows; the long ones (every follower, every member) as `Rows`."""
     reasons: dict[str, str] = field(default_factory=dict)
     """Why a metric is None, by key."""
     statuses: dict[str, str] = field(default_factory=dict)

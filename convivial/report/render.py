@@ -36,6 +36,7 @@ from convivial.report.wording import (
     funnel_sentence,
     headline,
 )
+from convivial.rows import as_plain
 
 __all__ = [
     "render_audit",
@@ -121,7 +122,7 @@ def _people(report: TeamReport) -> Table:
 
 
 def _responders(report: TeamReport) -> list[Any]:
-    shown: list[dict[str, Any]] = report.lists.get("responders", [])
+    shown: Sequence[dict[str, Any]] = report.lists.get("responders", [])
     if not shown:
         return []
     table = Table(title="Who answers", box=None, pad_edge=False, title_justify="left")
@@ -236,7 +237,7 @@ def account_name(row: dict[str, Any]) -> str:
 
 
 def _slipping(report: TeamReport) -> Text:
-    gone: list[dict[str, Any]] = report.lists.get("slipping_away", [])
+    gone: Sequence[dict[str, Any]] = report.lists.get("slipping_away", [])
     if not gone:
         return Text("No core member is slipping away.")
     names = ", ".join(g["account_key"] for g in gone[:12])
@@ -279,7 +280,7 @@ def render_text(reports: Sequence[TeamReport], console: Console) -> None:
 def render_members(reports: Sequence[TeamReport], console: Console) -> None:
     """Per team: advocates beside the most followed, levels, strong ties, who is slipping away."""
     for report in reports:
-        members: list[dict[str, Any]] = report.lists.get("members", [])
+        members: Sequence[dict[str, Any]] = report.lists.get("members", [])
         levels = Table(title="Members by level (1 = most love)", box=None, pad_edge=False)
         for column in ("level", "members", "examples"):
             levels.add_column(column)
@@ -304,7 +305,7 @@ def render_members(reports: Sequence[TeamReport], console: Console) -> None:
 def render_inbox(reports: Sequence[TeamReport], console: Console, limit: int) -> None:
     """Per team: the unanswered requests, each with its age, asker, watchers and where to answer."""
     for report in reports:
-        waiting: list[dict[str, Any]] = report.lists.get("unanswered", [])
+        waiting: Sequence[dict[str, Any]] = report.lists.get("unanswered", [])
         if not waiting:
             console.print(f"[b]{report.team}[/b]: every question and complaint was answered.")
             continue
@@ -364,7 +365,7 @@ def render_audit(reports: Sequence[TeamReport], console: Console) -> None:
                 " (fake wins over dormant)"
             )
         )
-        spikes: list[dict[str, Any]] = report.lists.get("follower_spikes", [])
+        spikes: Sequence[dict[str, Any]] = report.lists.get("follower_spikes", [])
         if spikes:
             table = Table(title="Follower spikes", box=None, title_justify="left")
             for column in ("day", "new followers", "fake", "engaged later", "organic: engaged"):
@@ -433,7 +434,7 @@ def _team_view(report: TeamReport, **fields: Any) -> dict[str, Any]:
 
 def _dump(data: list[dict[str, Any]], one_team: bool) -> str:
     """One object when one team was asked for, else the list of them."""
-    return json.dumps(data[0] if one_team and len(data) == 1 else data, indent=2, default=str)
+    return json.dumps(data[0] if one_team and len(data) == 1 else data, indent=2, default=as_plain)
 
 
 _ENV = Environment(

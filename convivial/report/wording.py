@@ -3,6 +3,7 @@ to show its value. Wording only: every value comes from the Report."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -168,7 +169,9 @@ def format_line(line: Line, value: object) -> str:
     return format_value(value, line.share)
 
 
-def behaviour_advice(metrics: dict[str, Any], lists: dict[str, list[dict[str, Any]]]) -> list[str]:
+def behaviour_advice(
+    metrics: dict[str, Any], lists: Mapping[str, Sequence[dict[str, Any]]]
+) -> list[str]:
     """One plain sentence of advice per finding of the "your own behaviour" section."""
     out = []
     ratio, asks = metrics.get("give_ask_ratio"), metrics.get("host_asks")

@@ -365,19 +365,32 @@ class Store:
         ).fetchall()[0]
         return f"{self.assignment_inputs()}-{row[0]}"
 
-    def cached_report(self, key: str) -> str | None:
-        """The report body saved under `key`, if any."""
+    def cached_report(self, key: str) -> tuple[str, list[bytes]] | None:
+        """The report body saved under `key` and its long lists (Arrow IPC), if any."""
         rows = self._con.execute("SELECT body FROM report_cache WHERE key = ?", [key]).fetchall()
-        return str(rows[0][0]) if rows else None
+        if not rows:
+            return None
+        lists = self._con.execute(
+            "SELECT data FROM report_rows WHERE key = ? ORDER BY position", [key]
+        ).fetchall()
+        return str(rows[0][0]), [bytes(data) for (data,) in lists]
 
-    def save_report(self, key: str, state: str, body: str) -> None:
-        """Keep `body` under `key`, and drop the reports of any other `state`."""
+    def save_report(self, key: str, state: str, body: str, lists: Sequence[bytes] = ()) -> None:
+        """Keep `body` and its long lists under `key`, and drop the reports of any other
+        `state`."""
         self._con.execute("BEGIN TRANSACTION")
         try:
             self._con.execute("DELETE FROM report_cache WHERE state <> ? OR key = ?", [state, key])
             self._con.execute(
+                "DELETE FROM report_rows"
+                " WHERE key = ? OR key NOT IN (SELECT key FROM report_cache)",
+                [key],
+            )
+            self._con.execute(
                 "INSERT INTO report_cache VALUES (?, ?, ?, ?)", [key, state, body, _now()]
             )
+            for position, data in enumerate(lists):
+                self._con.execute("INSERT INTO report_rows VALUES (?, ?, ?)", [key, position, data])
             self._con.execute("COMMIT")
         except BaseException:
             self._con.execute("ROLLBACK")
@@ -475,6 +488,7 @@ class Store:
                 )
             gone = purge_erased(con, None, [(platform, n) for n in sorted(names)])
             gone["report_cache"] = int(con.execute("DELETE FROM report_cache").fetchall()[0][0])
+            con.execute("DELETE FROM report_rows")
             # a fetch's place may name them (a Bluesky follower's id): fetches start afresh,
             # which their idempotent writes make harmless
             gone["fetch_cursors"] = int(con.execute("DELETE FROM fetch_cursors").fetchall()[0][0])
