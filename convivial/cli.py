@@ -53,7 +53,7 @@ from convivial.report.render import (
     render_text,
 )
 from convivial.sources import SourceError, source_names
-from convivial.store import ImportRecord, Store, WorkspaceBusy
+from convivial.store import BadSetting, ImportRecord, Store, WorkspaceBusy
 from convivial.workspace import TeamConfig, Workspace, WorkspaceError, parse_account
 
 __all__ = ["app", "main"]
@@ -775,6 +775,7 @@ def main() -> None:
         SourceError,
         WorkspaceError,
         WorkspaceBusy,
+        BadSetting,
         UnknownTeam,
         LakeError,
     ) as exc:

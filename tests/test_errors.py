@@ -17,6 +17,7 @@ from conftest import CliRun, count
 
 from convivial import __version__
 from convivial.store import Store
+from convivial.workspace import Workspace
 
 HEADER = "platform,message_id,author_id,created_at,text,kind\n"
 
@@ -325,3 +326,21 @@ def test_a_report_without_teams_says_how_to_make_one(workspace: Path, cli: CliRu
     code, out, _ = cli("-w", workspace, "report")
     assert code == 0
     assert out.startswith("No teams yet: `convivial init --team NAME")
+
+
+def test_a_memory_limit_duckdb_does_not_take(
+    workspace: Path, cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONVIVIAL_DUCKDB_MEMORY", "lots")
+    code, _, err = cli("-w", workspace, "report")
+    assert code == 1
+    assert (
+        err.strip()
+        == "convivial: $CONVIVIAL_DUCKDB_MEMORY = 'lots': not a size DuckDB takes (say 8GB)"
+    )
+    monkeypatch.setenv("CONVIVIAL_DUCKDB_MEMORY", "300MB")
+    with Workspace(workspace).open_store(read_only=True) as store:
+        assert (
+            store.arrow("SELECT current_setting('memory_limit') AS m")["m"][0].as_py()
+            == "286.1 MiB"
+        )

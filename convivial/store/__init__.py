@@ -1,6 +1,7 @@
 """The DuckDB store: schema, migrations, the one owner of connections."""
 
 from convivial.store.store import (
+    BadSetting,
     FetchCursor,
     ImportRecord,
     Labeller,
@@ -11,6 +12,7 @@ from convivial.store.store import (
 )
 
 __all__ = [
+    "BadSetting",
     "FetchCursor",
     "ImportRecord",
     "LabelProgress",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -98,6 +99,25 @@ class WorkspaceBusy(Exception):
     """Another process holds the store (DuckDB lets one process write). One line."""
 
 
+class BadSetting(Exception):
+    """A setting from the environment is not one the store takes. One line."""
+
+
+MEMORY = "CONVIVIAL_DUCKDB_MEMORY"
+"""Names DuckDB's memory limit (a DuckDB size: `8GB`, `500MB`), in place of `memory_limit()`."""
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit: `$CONVIVIAL_DUCKDB_MEMORY`, else half the machine's memory. DuckDB
+    alone would take 80%, but the metrics hold their results in Python, in the same process,
+    beside it (at 3 x 10^7 events, several GiB)."""
+    given = os.environ.get(MEMORY)
+    if given:
+        return given
+    physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{physical // 2 // 2**20}MB"
+
+
 class Store:
     """A convivial.duckdb file, migrated to the current schema on open."""
 
@@ -113,6 +133,12 @@ class Store:
                 " stop it, then run this again"
             ) from None
         self._con.execute("SET TimeZone = 'UTC'")
+        limit = memory_limit()
+        try:
+            self._con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
+        except duckdb.Error:
+            self._con.close()
+            raise BadSetting(f"${MEMORY} = {limit!r}: not a size DuckDB takes (say 8GB)") from None
         self._ibis: Any = None
         if not read_only:
             self.migrate()
