@@ -12,6 +12,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from convivial import __version__
 from convivial.lake import LOCAL, Lake
 from convivial.metrics import Tables, build_reports
@@ -186,18 +189,21 @@ def _kept(
 def without_handled(reports: list[TeamReport], handled: Collection[str]) -> list[TeamReport]:
     """The reports with the requests marked handled in the inbox left out of `unanswered` (the
     inbox), and kept in every metric."""
-    return [
-        replace(
-            report,
-            lists={
-                **report.lists,
-                "unanswered": [
-                    u for u in report.lists.get("unanswered", []) if u["message_key"] not in handled
-                ],
-            },
-        )
-        for report in reports
-    ]
+    if not handled:
+        return reports
+    marked = pa.array(sorted(handled), pa.string())
+    out = []
+    for report in reports:
+        waiting = report.lists.get("unanswered", [])
+        if isinstance(waiting, Rows):
+            keys = waiting.table["message_key"]
+            left: Sequence[dict[str, Any]] = Rows(
+                waiting.table.filter(pc.invert(pc.is_in(keys, marked)))
+            )
+        else:
+            left = [u for u in waiting if u["message_key"] not in handled]
+        out.append(replace(report, lists={**report.lists, "unanswered": left}))
+    return out
 
 
 def _state(ws: Workspace, store: Store) -> str:

@@ -30,10 +30,12 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from convivial.metrics.hours import OpeningHours
 from convivial.metrics.listening import directed_messages
 from convivial.metrics.scope import Scope, table_rows
+from convivial.rows import Rows
 
 __all__ = ["AGE_BUCKETS", "ServiceResult", "message_link", "service_metrics"]
 
@@ -54,7 +56,7 @@ class ServiceResult:
     """One team's service metrics, its unanswered requests and its responders."""
 
     values: Values = field(default_factory=dict)
-    unanswered: list[dict[str, Any]] = field(default_factory=list)
+    unanswered: Rows | list[dict[str, Any]] = field(default_factory=list)
     responders: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -75,13 +77,14 @@ def service_metrics(
     for team, opening in (hours or {}).items():
         if team in out:
             out[team].values.update(_hours_split(d, team, opening))
-    for team, rows in _unanswered(scope, d, core or {}).items():
-        out[team].unanswered = rows
     for team, rows in _responders(scope, d).items():
         out[team].responders = rows
-    for result in out.values():
-        result.values.update(_age_counts(result.unanswered))
-        result.values["unanswered_count"] = len(result.unanswered)
+    unanswered = _unanswered(scope, d, core or {})
+    for team, result in out.items():
+        waiting = unanswered.get(team, [])
+        result.values.update(_age_counts(waiting))
+        result.values["unanswered_count"] = len(waiting)
+        result.unanswered = Rows(pa.Table.from_pylist(waiting)) if waiting else []
     return out
 
 
