@@ -80,9 +80,10 @@ class Lake:
 
 def spark_session(master: str = LOCAL) -> Any:
     """This process's Spark session on `master`, started when there is none: times in UTC, no web
-    UI or console progress bars; on local mode bound to 127.0.0.1, logging only errors, with
-    few shuffle partitions (the data of one machine is small for Spark's default of 200) and
-    the driver's memory from $CONVIVIAL_SPARK_MEMORY (default 4g)."""
+    UI or console progress bars; results passed to Python as Arrow (never row by row: a type
+    Arrow cannot carry is an error, not a slow fallback); on local mode bound to 127.0.0.1,
+    logging only errors, with few shuffle partitions (the data of one machine is small for
+    Spark's default of 200) and the driver's memory from $CONVIVIAL_SPARK_MEMORY (default 4g)."""
     from pyspark.errors import PySparkException
     from pyspark.sql import SparkSession
 
@@ -93,6 +94,8 @@ def spark_session(master: str = LOCAL) -> Any:
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.execution.arrow.pyspark.fallback.enabled", "false")
     )
     if master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
