@@ -402,7 +402,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scales", nargs="*", type=int, default=list(SCALES), help="events")
     parser.add_argument("--spark-memory", default="14g", help="Spark driver memory (14g)")
-    parser.add_argument("--duckdb-memory", help="DuckDB memory_limit (default: DuckDB's own)")
+    parser.add_argument("--duckdb-memory", help="DuckDB memory_limit (default: half the machine)")
     parser.add_argument(
         "--timeout", type=float, default=math.inf, help="stop an engine after this many seconds"
     )

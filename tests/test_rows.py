@@ -63,3 +63,10 @@ def test_tables_are_judged_as_the_parity_suite_judges_values() -> None:
     assert table_differences(table, shorter, "x")[0][:2] == ("x", 3)
     nothing = pa.table({"a": pa.nulls(2)})
     assert table_differences(nothing, pa.table({"a": pa.array([None, None], pa.int64())})) == []
+
+
+def test_tables_with_lists_in_their_cells() -> None:
+    table = pa.table({"watchers": [["twitter:ann"], [], ["a", "b"]]})
+    assert table_differences(table, table) == []
+    other = pa.table({"watchers": [["twitter:ann"], [], ["b", "a"]]})
+    assert table_differences(table, other) == [(".watchers", 1, "[2]: ['a', 'b'] != ['b', 'a']")]
