@@ -83,7 +83,9 @@ def spark_session(master: str = LOCAL) -> Any:
     UI or console progress bars; results passed to Python as Arrow (never row by row: a type
     Arrow cannot carry is an error, not a slow fallback); on local mode bound to 127.0.0.1,
     logging only errors, with few shuffle partitions (the data of one machine is small for
-    Spark's default of 200) and the driver's memory from $CONVIVIAL_SPARK_MEMORY (default 4g)."""
+    Spark's default of 200) and the driver's memory from $CONVIVIAL_SPARK_MEMORY (default 4g),
+    which also bounds the results it collects (Spark's own bound, 1 GiB, is less than the
+    followers of 3 x 10^7 events)."""
     from pyspark.errors import PySparkException
     from pyspark.sql import SparkSession
 
@@ -99,11 +101,13 @@ def spark_session(master: str = LOCAL) -> Any:
     )
     if master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        memory = os.environ.get("CONVIVIAL_SPARK_MEMORY", "4g")
         builder = (
             builder.config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.sql.shuffle.partitions", "8")
-            .config("spark.driver.memory", os.environ.get("CONVIVIAL_SPARK_MEMORY", "4g"))
+            .config("spark.driver.memory", memory)
+            .config("spark.driver.maxResultSize", memory)  # every follower reaches the driver
             .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_LOGGING}")
         )
     try:
