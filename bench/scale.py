@@ -17,7 +17,7 @@ engines' reports agree (every value of every team's report JSON as `convivial.pa
 counts exactly, reals to 1e-9; then each list compared as a multiset, its order ignored), and the
 directed conversational edges the graph metrics receive in python-igraph (counted in DuckDB).
 Usage: python bench/scale.py [SCALE ...] [--spark-memory 14g] [--duckdb-memory 10GB]
-       [--timeout SECONDS] [--rebuild]
+       [--timeout SECONDS] [--rebuild] [--steps duckdb,export,spark,edges]
 """
 
 from __future__ import annotations
@@ -123,7 +123,22 @@ def measure(
         failed = f"stopped after the {timeout:.0f} s time limit"
     elif child.returncode != 0:
         failed = f"exit status {child.returncode}, see {log.name}"
-    return Measured(elapsed, peak, out, failed)
+    measured = Measured(elapsed, peak, out, failed)
+    _write(_measured(step, ws), measured.__dict__)
+    return measured
+
+
+def _measured(step: str, ws: Path) -> Path:
+    return ws.parent / f"{ws.name}_{step}_measured.json"
+
+
+def last(step: str, ws: Path) -> Measured:
+    """The step's measurement from the last run that made it (for --steps)."""
+    kept = _measured(step, ws)
+    if not kept.exists():
+        raise SystemExit(f"no earlier {step} measurement of {ws.name}: run that step first")
+    print(f"({step}: the last run's measurement)", flush=True)
+    return Measured(**json.loads(kept.read_text(encoding="utf-8")))
 
 
 # The steps, each in its own process.
@@ -338,7 +353,11 @@ def scale_run(scale: int, args: argparse.Namespace) -> None:
         flush=True,
     )
     env = {DUCKDB_MEMORY: args.duckdb_memory} if args.duckdb_memory else {}
-    duck = measure("duckdb", ws, log, env, args.timeout)
+
+    def run(step: str, env: dict[str, str] | None = None, timeout: float = math.inf) -> Measured:
+        return measure(step, ws, log, env, timeout) if step in args.steps else last(step, ws)
+
+    duck = run("duckdb", env, args.timeout)
     if duck.failed:
         print(f"duckdb FAILED after {duck}: {duck.failed}", flush=True)
     else:
@@ -347,7 +366,7 @@ def scale_run(scale: int, args: argparse.Namespace) -> None:
             f" peak {gib(duck.peak)} (the baseline)",
             flush=True,
         )
-    lake = measure("export", ws, log)
+    lake = run("export")
     if lake.failed:
         print(f"export FAILED: {lake.failed}")
         return
@@ -356,7 +375,7 @@ def scale_run(scale: int, args: argparse.Namespace) -> None:
         f" of Parquet, peak {gib(lake.peak)}",
         flush=True,
     )
-    spark = measure("spark", ws, log, {"CONVIVIAL_SPARK_MEMORY": args.spark_memory}, args.timeout)
+    spark = run("spark", {"CONVIVIAL_SPARK_MEMORY": args.spark_memory}, args.timeout)
     if spark.failed:
         print(f"spark FAILED after {spark}: {spark.failed}", flush=True)
     else:
@@ -366,7 +385,7 @@ def scale_run(scale: int, args: argparse.Namespace) -> None:
         )
     if not (duck.failed or spark.failed):
         compare(ws, duck, lake, spark)
-    counted = measure("edges", ws, log)
+    counted = run("edges")
     if not counted.failed:
         print(
             f"conversational edges into igraph: {counted.out['current']:,} (window),"
@@ -407,6 +426,12 @@ def main() -> None:
         "--timeout", type=float, default=math.inf, help="stop an engine after this many seconds"
     )
     parser.add_argument("--rebuild", action="store_true", help="rebuild reused workspaces")
+    parser.add_argument(
+        "--steps",
+        type=lambda text: text.split(","),
+        default=["duckdb", "export", "spark", "edges"],
+        help="steps to run (duckdb,export,spark,edges); the others' last measurements are reused",
+    )
     parser.add_argument(
         "--child", nargs=3, metavar=("STEP", "WS", "RESULT"), help=argparse.SUPPRESS
     )
