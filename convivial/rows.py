@@ -66,8 +66,6 @@ class Rows(Sequence[dict[str, Any]]):
         return values
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, Rows):
-            return list(self) == list(other)
         if isinstance(other, Sequence) and not isinstance(other, str | bytes):
             return list(self) == list(other)
         return NotImplemented

@@ -5,12 +5,22 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import CliRun, count
 
 from convivial.rows import Rows
 from convivial.workspace import Workspace
 
 PERSON = "twitter:115712"
+
+
+@pytest.fixture
+def root(tmp_path: Path, cli: CliRun, twcs_head: Path) -> Path:
+    """A workspace with the first 5,000 TWCS tweets imported (one team per brand)."""
+    folder = tmp_path / "ws"
+    assert cli("-w", folder, "init")[0] == 0
+    assert cli("-w", folder, "import", "twcs", twcs_head)[0] == 0
+    return folder
 
 
 def _kept(root: Path) -> list[tuple[str, str]]:
@@ -34,11 +44,8 @@ def _report(cli: CliRun, root: Path) -> list[dict[str, object]]:
 
 
 def test_a_report_is_kept_and_computed_again_when_the_data_change(
-    tmp_path: Path, cli: CliRun, twcs_head: Path
+    tmp_path: Path, cli: CliRun, root: Path
 ) -> None:
-    root = tmp_path / "ws"
-    assert cli("-w", root, "init")[0] == 0
-    assert cli("-w", root, "import", "twcs", twcs_head)[0] == 0
     first = _report(cli, root)
     kept = _kept(root)
     assert len(kept) == 1
@@ -58,10 +65,7 @@ def test_a_report_is_kept_and_computed_again_when_the_data_change(
     assert len(_kept(root)) == 1  # the stale report is gone
 
 
-def test_settings_change_the_kept_report(tmp_path: Path, cli: CliRun, twcs_head: Path) -> None:
-    root = tmp_path / "ws"
-    assert cli("-w", root, "init")[0] == 0
-    assert cli("-w", root, "import", "twcs", twcs_head)[0] == 0
+def test_settings_change_the_kept_report(cli: CliRun, root: Path) -> None:
     before = _report(cli, root)[0]["window"]
     config = Workspace(root).config_path
     text = config.read_text(encoding="utf-8")
@@ -71,12 +75,7 @@ def test_settings_change_the_kept_report(tmp_path: Path, cli: CliRun, twcs_head:
     assert after != before and after["end"] == before["end"]  # type: ignore[index]
 
 
-def test_forget_drops_every_kept_report_and_handled_mark(
-    tmp_path: Path, cli: CliRun, twcs_head: Path
-) -> None:
-    root = tmp_path / "ws"
-    assert cli("-w", root, "init")[0] == 0
-    assert cli("-w", root, "import", "twcs", twcs_head)[0] == 0
+def test_forget_drops_every_kept_report_and_handled_mark(cli: CliRun, root: Path) -> None:
     assert cli("-w", root, "inbox", "--format", "json")[0] == 0
     assert any(PERSON in body for _, body in _kept(root))
     with Workspace(root).open_store() as store:
@@ -97,12 +96,7 @@ def test_forget_drops_every_kept_report_and_handled_mark(
         assert count(store, "SELECT count(*) FROM report_cache") == 1
 
 
-def test_the_long_lists_are_kept_as_arrow_beside_the_report(
-    tmp_path: Path, cli: CliRun, twcs_head: Path
-) -> None:
-    root = tmp_path / "ws"
-    assert cli("-w", root, "init")[0] == 0
-    assert cli("-w", root, "import", "twcs", twcs_head)[0] == 0
+def test_the_long_lists_are_kept_as_arrow_beside_the_report(cli: CliRun, root: Path) -> None:
     code, fresh, err = cli("-w", root, "members", "--format", "json")
     assert code == 0, err
     (key, body), *_ = _kept(root)

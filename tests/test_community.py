@@ -482,7 +482,7 @@ def test_empty_workspace_community_values(tmp_path: Path) -> None:
         assert community.values[name] is None, name
         assert community.reasons.get(name), name
     assert community.slipping_away == []
-    assert (members.members, members.advocates, members.top_followed) == ([], [], [])
+    assert (list(members.members), members.advocates, members.top_followed) == ([], [], [])
     assert members.overlap == 0
 
 

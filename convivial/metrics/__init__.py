@@ -21,7 +21,6 @@ from convivial.metrics.series import weekly_series
 from convivial.metrics.service import ServiceResult, service_metrics
 from convivial.metrics.window import Window, default_window
 from convivial.report.model import TeamReport
-from convivial.rows import Rows
 
 __all__ = ["Tables", "UnknownTeam", "Window", "build_reports"]
 
@@ -157,18 +156,15 @@ def _team_report(
         picture=network_picture(
             community.edges,
             hosts,
-            _community_values(members.members),
+            dict(
+                zip(
+                    members.members.column("account_key"),
+                    members.members.column("community_value"),
+                    strict=True,
+                )
+            ),
         ),
     )
-
-
-def _community_values(members: Sequence[dict[str, Any]]) -> dict[str, float]:
-    """Each member's community value, by account."""
-    if isinstance(members, Rows):
-        return dict(
-            zip(members.column("account_key"), members.column("community_value"), strict=True)
-        )
-    return {m["account_key"]: m["community_value"] for m in members}
 
 
 def _lead(insights: dict[str, Any]) -> dict[str, Any]:

@@ -36,7 +36,7 @@ TOP = 10
 class MemberList:
     """The lists of the Members section."""
 
-    members: Rows | list[dict[str, Any]]
+    members: Rows
     """Every active member: account, love, level and the four advocate components."""
     advocates: list[dict[str, Any]]
     top_followed: list[dict[str, Any]]
@@ -109,8 +109,6 @@ def _team_lists(
     components: dict[str, dict[str, float]],
     followers: dict[str, int],
 ) -> MemberList:
-    if not active:
-        return MemberList([], [], [], 0)
     level = levels(love, interactions)
     scores = {name: percentiles(values) for name, values in components.items()}
     value = {k: sum(s[k] for s in scores.values()) / len(scores) for k in active}

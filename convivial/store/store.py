@@ -123,8 +123,13 @@ class Store:
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
+        limit = memory_limit()
         try:
-            self._con = duckdb.connect(str(path), read_only=read_only)
+            self._con = duckdb.connect(
+                str(path), read_only=read_only, config={"memory_limit": limit}
+            )
+        except duckdb.ParserException:
+            raise BadSetting(f"${MEMORY} = {limit!r}: not a size DuckDB takes (say 8GB)") from None
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise
@@ -133,12 +138,6 @@ class Store:
                 " stop it, then run this again"
             ) from None
         self._con.execute("SET TimeZone = 'UTC'")
-        limit = memory_limit()
-        try:
-            self._con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
-        except duckdb.Error:
-            self._con.close()
-            raise BadSetting(f"${MEMORY} = {limit!r}: not a size DuckDB takes (say 8GB)") from None
         self._ibis: Any = None
         if not read_only:
             self.migrate()

@@ -502,13 +502,14 @@ def _redact_mentions(
             ).fetchall()
             changed |= {str(r[0]) for r in rows}
         address = _address(platform, name)
+        if address is None:
+            continue
         for column, cut in (("parent_key", "NULL"), ("root_key", "message_key")):
-            if address is not None:
-                con.execute(
-                    f"UPDATE messages SET {column} = {cut} WHERE platform = ?"
-                    f" AND lower({column}) LIKE ?{only}",
-                    [platform, address],
-                )
+            con.execute(
+                f"UPDATE messages SET {column} = {cut} WHERE platform = ?"
+                f" AND lower({column}) LIKE ?{only}",
+                [platform, address],
+            )
     return len(changed)
 
 
