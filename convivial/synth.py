@@ -333,13 +333,13 @@ TIPS = (  # each posted once: the demo's only repeated posts are its promotions
     "Gear cable stretching after a few weeks is normal. One turn of the barrel adjuster fixes it.",
     "Rim tape matters: a shifted strip is the mystery flat that keeps coming back.",
 )
-DIARY = (
-    "Workshop diary: {count} bikes in, {count} bikes out. Star of the day: a {year} {bike} in for "
-    "{job}.",
-    "From the bench: {count} repairs today, the oldest a {year} {bike} that needed {job}.",
+DIARY = (  # small talk: each opens the way chatter does (text/data/chatter_openers.txt)
+    "Busy day in the workshop: {count} bikes in, {count} bikes out. Star of the day: a {year} "
+    "{bike} in for {job}.",
+    "What a day at the bench: {count} repairs, the oldest a {year} {bike} that needed {job}.",
 )
 FACEBOOK_NEWS = (
-    "Come say hi, the coffee is on! 🚲",
+    "The coffee is on! 🚲",
     "Workshop open for walk-in repairs.",
     "Test rides all day in front of the shop.",
     "Rainy? Our rain capes are on the rack by the door.",
@@ -951,6 +951,7 @@ def _ride_announcements(
         text = f"{_date(day)}. " + _fill(rng, rng.choice(RIDE_ANNOUNCEMENTS), km=km)
         with w.thread(platform) as t:
             post = t.post(BRAND, _local(day, rng.uniform(9.5, 12.0)), text)
+            post.planted = "give"  # a free ride for the community, nothing sold
             for member in rng.sample(active, rng.randint(2, 5)):
                 sign_up = t.reply(member, post, _later(rng, post.at, 10, 900), rng.choice(SIGN_UPS))
                 if rng.random() < 0.5:
@@ -1030,21 +1031,23 @@ def _newcomer(w: _Writer, rng: random.Random, person: _Person, cast: _Cast) -> N
 
 def _host_posts(w: _Writer, rng: random.Random, sizes: _Sizes, cast: _Cast) -> None:
     """Tips and workshop news, a third of them asks, some written by staff personally. Each tip
-    is posted once, then the workshop diary with the day's own details."""
+    is posted once (a give: something the audience can use), then the workshop diary with the
+    day's own details (small talk: other)."""
     tips = list(TIPS)
     rng.shuffle(tips)
     for _ in range(sizes.host_posts):
         platform = rng.choice(("twitter", "twitter", "mastodon"))
         day = rng.randrange(DAYS)
         ask = rng.random() < 1 / 3
+        tip = not ask and bool(tips)
         if ask:
             author, text = BRAND, rng.choice(HOST_ASKS)
         else:
             author = STAFF[platform] if rng.random() < 0.25 else BRAND
-            text = tips.pop() if tips else f"{_date(day)}. " + _fill(rng, rng.choice(DIARY))
+            text = tips.pop() if tip else _fill(rng, rng.choice(DIARY)) + f" ({_date(day)})"
         with w.thread(platform) as t:
             post = t.post(author, _local(day, rng.uniform(8.0, 20.0)), text)
-            post.planted = "ask" if ask else ""
+            post.planted = "ask" if ask else "give" if tip else "other"
             _likes(rng, post, cast.fans[platform], 4)
             _likes(rng, post, cast.some_circle(rng, platform, day), 3)
 
@@ -1075,7 +1078,7 @@ def _facebook_page(w: _Writer, rng: random.Random, sizes: _Sizes, cast: _Cast) -
                 news = FACEBOOK_NEWS[i % len(FACEBOOK_NEWS)]
                 text = f"Open today, {_date(day)}, until {18 if day % 7 < 5 else 16}:00. {news}"
             post = t.post(BRAND, _local(day, rng.uniform(8.0, 20.0)), text)
-            post.planted = "ask" if ask else ""
+            post.planted = "ask" if ask else "give"  # opening hours and news people can use
             _likes(rng, post, fans, 1)
             if fans and rng.random() < 0.03:
                 comment = _fill(rng, rng.choice(FACEBOOK_COMMENTS))

@@ -172,6 +172,7 @@ BEHAVIOUR_SETS = {
     "behaviour_dev": "development",
     "behaviour_test": "test",
     "behaviour_final": "final",
+    "behaviour_fourth": "fourth",
 }
 
 
@@ -205,5 +206,10 @@ def test_give_and_ask_on_hand_labelled_host_messages(tmp_path: Path) -> None:
     docs = (Path(__file__).resolve().parents[1] / "docs" / "classifiers.md").read_text("utf-8")
     assert behaviour_table(classes) in docs
     scores = {(s, c): (p, r) for s, c, _, p, r in behaviour_scores(classes)}
-    assert scores[("test", "give")][0] >= 0.85  # floors the test set holds, see the docs
-    assert scores[("test", "ask")][0] >= 0.15
+    floors = {  # (precision, recall) the sets hold, see the docs
+        ("test", "give"): (0.85, 0.9),
+        ("fourth", "give"): (0.75, 0.9),
+        ("test", "ask"): (0.7, 0.5),
+    }
+    for key, (precision, recall) in floors.items():
+        assert scores[key][0] >= precision and scores[key][1] >= recall, key

@@ -1,6 +1,7 @@
-"""Asks (METRICS.md, "Host behaviour"): a message that promotes or calls the audience to act for
-the business: a phrase of `data/ask_phrases.txt` ("shop now", "sign up", "tag a friend"), a
-percentage off ("20% off"), or a promotion code ("code SPOKES10"). Whether a host wrote it, and
+"""Asks (METRICS.md, "Host behaviour"): a message that promotes, calls the audience to act for
+the business, or asks the audience for something: a phrase of `data/ask_phrases.txt` ("shop
+now", "sign up", "tag a friend", "join us", "does anybody know"), a percentage off ("20% off"),
+or a promotion code ("code SPOKES10"). Whether a host wrote it, and
 what else it gives, is the metrics' business.
 """
 
@@ -24,7 +25,8 @@ _CODE = r"(?i:code)\s*:?\s*[A-Z][A-Z0-9]{3,}\b"
 
 @cache
 def _pattern() -> str:
-    return f"{phrase_pattern(phrases('ask_phrases'))}|{_PERCENT_OFF}|{_CODE}"
+    # the phrases' case-insensitive flag stays in their group: a code is written in capitals
+    return f"(?:{phrase_pattern(phrases('ask_phrases'))})|{_PERCENT_OFF}|{_CODE}"
 
 
 def asks(texts: pa.Array) -> np.ndarray:

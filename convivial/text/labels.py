@@ -4,7 +4,9 @@
 - `request`: a question, a problem or a negative message (`requests`);
 - `deflection`: moves the conversation off the public channel (`deflection`);
 - `signed`: signed by a person (`signatures`);
-- `ask`: promotes or calls the audience to act for the business (`asks`).
+- `ask`: promotes, calls the audience to act, or asks it for something (`asks`);
+- `holding`, `chatter`, `addressed`: a reply that only holds or asks for details, a post of
+  small talk or personal status, a text written to an @handle (`giving`).
 
 `VERSION` changes whenever a word list or the sentiment lexicon does, so stored labels are
 rebuilt by the classifiers that the metrics will be read with.
@@ -18,17 +20,15 @@ from importlib.metadata import version
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from convivial.text import asks, deflection, requests, signatures
+from convivial.text import asks, deflection, giving, requests, signatures
 from convivial.text.wordlists import digest
 
 __all__ = ["CLASSIFIERS", "LABELS", "VERSION", "Classifiers", "label"]
 
-LABELS = ("question", "request", "deflection", "signed", "ask")
-_RULES = 2  # raise when a rule in code (not a word list) changes
-VERSION = (
-    f"{_RULES}-{digest(requests.LISTS + deflection.LISTS + signatures.LISTS + asks.LISTS)}"
-    f"-vader{version('vaderSentiment')}"
-)
+LABELS = ("question", "request", "deflection", "signed", "ask", "holding", "chatter", "addressed")
+_RULES = 3  # raise when a rule in code (not a word list) changes
+_LISTS = requests.LISTS + deflection.LISTS + signatures.LISTS + asks.LISTS + giving.LISTS
+VERSION = f"{_RULES}-{digest(_LISTS)}-vader{version('vaderSentiment')}"
 
 
 def label(texts: pa.Array) -> pa.Table:
@@ -37,12 +37,16 @@ def label(texts: pa.Array) -> pa.Table:
     encoded = pc.dictionary_encode(pc.fill_null(texts.cast(pa.string()), ""))
     distinct = encoded.dictionary
     signals = requests.request_signals(distinct)
+    given = giving.giving_signals(distinct)
     columns = {
         "question": signals.question,
         "request": signals.request,
         "deflection": deflection.deflections(distinct),
         "signed": signatures.signed(distinct),
         "ask": asks.asks(distinct),
+        "holding": given.holding,
+        "chatter": given.chatter,
+        "addressed": given.addressed,
     }
     return pa.table({k: pa.array(v).take(encoded.indices) for k, v in columns.items()})
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
-__all__ = ["digest", "phrase_pattern", "phrases"]
+__all__ = ["digest", "opening_pattern", "phrase_pattern", "phrases"]
 
 _EDGE = "[^A-Za-z0-9]"
 
@@ -36,6 +36,13 @@ def phrase_pattern(items: Iterable[str]) -> str:
     """A case-insensitive RE2 pattern matching any of `items` as whole words."""
     alternatives = sorted({_phrase(p) for p in items}, key=len, reverse=True)
     return f"(?i)(?:^|{_EDGE})(?:{'|'.join(alternatives)})(?:$|{_EDGE})"
+
+
+def opening_pattern(items: Iterable[str]) -> str:
+    """A case-insensitive RE2 pattern matching a text that opens, after any hashtags, with one of
+    `items` as whole words."""
+    alternatives = sorted({_phrase(p) for p in items}, key=len, reverse=True)
+    return rf"(?i)^\W*(?:#\w+\W+)*(?:{'|'.join(alternatives)})(?:$|{_EDGE})"
 
 
 def digest(names: Iterable[str]) -> str:

@@ -1,0 +1,57 @@
+"""What a host message's text says about whether it gives (METRICS.md, "Host behaviour", as
+docs/metrics.md reads it):
+
+- `holding`: the reply only holds the conversation or asks for the customer's details, giving
+  nothing yet (a phrase of `data/holding_phrases.txt`: "please provide", "an agent will be with
+  you", "tell us more");
+- `chatter`: a post of personal status or small talk, nothing the audience can use: it opens
+  (after any hashtags) with a phrase of `data/chatter_openers.txt` ("I'm", "on my way", "good
+  morning"), or has fewer than three words besides links, @handles and hashtags;
+- `addressed`: the text opens with an @handle: it is written to someone, even when the message
+  it answers is not in the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from convivial.text.cleaning import LINK, words_only
+from convivial.text.wordlists import opening_pattern, phrase_pattern, phrases
+
+__all__ = ["LISTS", "GivingSignals", "giving_signals"]
+
+LISTS = ("holding_phrases", "chatter_openers")
+_WORD = r"[^\s!-/:-@\[-`{-~]+"  # anything but spaces and ASCII punctuation
+_GAP = r"[\s!-/:-@\[-`{-~]+"
+_THREE_WORDS = _WORD + _GAP + _WORD + _GAP + _WORD
+_ADDRESSED = r"^\s*\.?@[A-Za-z0-9_]"
+
+
+@dataclass(frozen=True)
+class GivingSignals:
+    """The three signals of a batch of texts, each a boolean array in the texts' order."""
+
+    holding: np.ndarray
+    chatter: np.ndarray
+    addressed: np.ndarray
+
+
+def _matches(texts: pa.Array, pattern: str) -> np.ndarray:
+    return np.asarray(pc.match_substring_regex(texts, pattern).to_numpy(zero_copy_only=False))
+
+
+def giving_signals(texts: pa.Array) -> GivingSignals:
+    """`holding`, `chatter` and `addressed` of each text (a null text: chatter only)."""
+    words = words_only(texts)
+    no_hashtags = pc.replace_substring_regex(words, r"#\w+", " ")
+    raw = pc.fill_null(texts.cast(pa.large_string()), "")
+    return GivingSignals(
+        holding=_matches(words, phrase_pattern(phrases("holding_phrases"))),
+        chatter=_matches(words, opening_pattern(phrases("chatter_openers")))
+        | ~_matches(no_hashtags, _THREE_WORDS),
+        addressed=_matches(pc.replace_substring_regex(raw, LINK, " "), _ADDRESSED),
+    )
