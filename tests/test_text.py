@@ -32,6 +32,13 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "classifiers.md"
         "@1 Email us at help@example.com with your order number.",
         "@1 Could you contact us at https://t.co/abc so we can help?",
         "@1 We've replied to your DM about this.",
+        "@1 That doesn't look right. Please tell us more: https://t.co/abc -Becky",
+        "@1 Please contact my colleagues via: https://t.co/abc They will help you!",
+        "@1 Can you please leave your feedback and suggestions here - https://t.co/abc",
+        "@1 Let's try: https://t.co/abc Call/chat if those don't fix it.",
+        "@1 You should hear back either tomorrow or Monday. -Jen",
+        "@1 Please share your location and your contact details for further assistance.",
+        "@1 Por favor siguenos en Twitter para brindarte asistencia por mensajes directos.",
     ],
 )
 def test_deflections(text: str) -> None:
@@ -46,6 +53,9 @@ def test_deflections(text: str) -> None:
         "@1 Your flight leaves at 5 pm from gate 12.",
         "@1 Order 4410223 shipped yesterday.",
         "@1 Thanks for the kind words, we'll pass them on to the crew.",
+        "@1 Thanks for contacting us. Please follow the steps here: https://t.co/abc",
+        "@1 Have a scan with Windows Defender. Give it a try: https://t.co/abc",
+        "@1 Glad it's sorted! Feel free to reach out to us if you have any questions.",
     ],
 )
 def test_public_answers_do_not_deflect(text: str) -> None:
@@ -63,6 +73,8 @@ def test_public_answers_do_not_deflect(text: str) -> None:
         "@1 We'll follow up shortly /CC https://t.co/abc",
         "@1 The buses leave from the northern interchange. Phil.",
         "@1 Sorry for the trouble.\nRegards,\nDarshan.",
+        "@1 Please bear with us for some time. Rgds, Amit",
+        "@1 Stay tuned for next week! *SavannaGallagher",
     ],
 )
 def test_signatures(text: str) -> None:
@@ -133,6 +145,7 @@ def test_label_table_has_one_row_per_text() -> None:
         "problem_phrases",
         "not_problem_phrases",
         "deflection_phrases",
+        "not_deflection_phrases",
         "signature_closings",
     ],
 )
@@ -145,6 +158,15 @@ def test_each_exception_hides_a_problem_phrase() -> None:
     problem = pa.array(list(phrases("not_problem_phrases")))
     found = pc.match_substring_regex(problem, phrase_pattern(phrases("problem_phrases")))
     assert all(found.to_pylist()), "an exception that contains no problem phrase does nothing"
+
+
+def test_each_exception_hides_a_deflection_phrase() -> None:
+    excepted = list(phrases("not_deflection_phrases"))
+    found = pc.match_substring_regex(
+        pa.array(excepted), phrase_pattern(phrases("deflection_phrases"))
+    )
+    assert all(found.to_pylist()), "an exception that contains no deflection phrase does nothing"
+    assert not any(is_deflection(f"@1 {p}.") for p in excepted)
 
 
 @pytest.mark.parametrize("labelled_set", SETS)
@@ -171,8 +193,8 @@ def test_every_labelled_message_is_in_one_set_only() -> None:
 
 UNREAD_FLOORS = {
     ("service_test", "request"): (0.85, 0.85),  # the target
-    ("service_final", "signed"): (0.95, 0.95),  # the target
-    ("service_final", "deflection"): (0.94, 0.80),  # under the 0.95 target: see the docs
+    ("service_fifth", "signed"): (0.95, 0.95),  # the target
+    ("service_fifth", "deflection"): (0.95, 0.90),  # recall under the 0.95 target: see the docs
 }
 """(precision, recall) each classifier keeps on a set never read to tune it."""
 

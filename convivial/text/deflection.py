@@ -1,8 +1,10 @@
 """Deflection (METRICS.md, "Service"): a host reply that moves the conversation off the public
 channel: to direct or private messages, a call, email, a form or a chat (the phrases of
-`data/deflection_phrases.txt`), a phone number written out ("1-800-275-2273", "0345 606 0345"),
-a link offered for the customer to write or get help through ("send us your details here:
-https://...", "connect with our support here: https://..."), or a "Message" button to click.
+`data/deflection_phrases.txt`, once the phrases of `data/not_deflection_phrases.txt` such as
+"thanks for contacting us" are taken out), a phone number written out ("1-800-275-2273",
+"0345 606 0345"), a link offered for the customer to write, talk or get help through ("send us
+your details here: https://...", "please tell us more: https://...", "contact my colleagues via:
+https://...", "leave your feedback here - https://..."), or a "Message" button to click.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from convivial.text.wordlists import phrase_pattern, phrases
 
 __all__ = ["LISTS", "deflections", "is_deflection"]
 
-LISTS = ("deflection_phrases",)
+LISTS = ("deflection_phrases", "not_deflection_phrases")
 
 # North American (1-800-555-0199, (800) 555 0199, 1-800-MY-APPLE) and UK/European numbers
 # (0345 606 0345, +44 20 7946 0958): digits in groups, 9 to 13 of them.
@@ -32,22 +34,32 @@ _PHONE = (
 )
 
 
-# Asked to write, send or get help through a link: "... here: https://t.co/..."
+# Asked to write, talk or get help through a link, in the same sentence: "tell us more: https://",
+# "reach out at https://", "contact my colleagues via: https://", "speak to our experts here:
+# https://", "your feedback here - https://". "Give" and "get support" only with "here" ("give
+# it a try: https://" is an answer), and feedback only with "here" or a colon.
 _VIA_LINK = (
-    r"(?i)\b(?:send|provide|share|tell|give|submit|connect|contact|reach|get support|write)\b"
-    r"[^.!?\n]{0,60}\bhere\b\s*:?\s*https?://"
+    r"(?i)\b(?:send|provide|share|tell|submit|connect|contact|reach|reached|write|speak|speaking"
+    r"|talk|talking)\b[^.!?\n]{0,80}(?:\bhere\b\s*[:-]?|\bvia\b\s*:?|\bat\b|:)\s*https?://"
+    r"|\b(?:give|get support)\b[^.!?\n]{0,60}\bhere\b\s*:?\s*https?://"
+    r"|\bfeedback\b[^.!?\n]{0,40}(?:\bhere\b\s*[:-]?|:)\s*https?://"
 )
 _MESSAGE_BUTTON = r"(?i)\bclick\W+(?:on\W+)?(?:the\W+)?['\x{2018}\x{2019}\"]?message\b"
 
 
 @cache
-def _pattern() -> str:
-    return f"{phrase_pattern(phrases('deflection_phrases'))}|{_PHONE}"
+def _patterns() -> tuple[str, str]:
+    return (
+        f"{phrase_pattern(phrases('deflection_phrases'))}|{_PHONE}",
+        phrase_pattern(phrases("not_deflection_phrases")),
+    )
 
 
 def deflections(texts: pa.Array) -> np.ndarray:
     """Whether each text deflects (null text: no)."""
-    found = pc.match_substring_regex(words_only(texts), _pattern())
+    deflecting, not_deflecting = _patterns()
+    words = pc.replace_substring_regex(words_only(texts), not_deflecting, " ")
+    found = pc.match_substring_regex(words, deflecting)
     raw = pc.fill_null(texts.cast(pa.string()), "")
     for pattern in (_VIA_LINK, _MESSAGE_BUTTON):
         found = pc.or_(found, pc.match_substring_regex(raw, pattern))

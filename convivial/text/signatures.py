@@ -1,11 +1,13 @@
 """Personal signatures (METRICS.md, "Service"): a host reply signed by a person.
 
 A signature ends the reply, before any trailing links, part counters ("1/2") or emoji:
-- a mark then initials or a name: `^JS`, `*AFM`, `~Tom`, `/CC`, `-Anna`, `- Kelly`, `-- Mat`;
+- a mark then initials or a name: `^JS`, `*AFM`, `~Tom`, `/CC`, `-Anna`, `- Kelly`, `-- Mat`,
+  `*SavannaGallagher`;
 - or a capitalised name or initials after the last sentence, an emoji, a line break, a
-  "Regards," or a dash straight after a word (`... by Friday. Phil.`, `Good luck\nAlyson`,
-  `Regards, Darshan.`, `Thanks-Mi`), unless the word is a closing or a word that is not a name
-  (`data/signature_closings.txt`: "Thanks", "Cheers", the "Fi" of "Wi-Fi").
+  "Regards," ("Rgds,", "Rds,") or a dash straight after a word (`... by Friday. Phil.`,
+  `Good luck\nAlyson`, `Regards, Darshan.`, `Rds,Lakshmi.`, `Thanks-Mi`), unless the word is a
+  closing or a word that is not a name (`data/signature_closings.txt`: "Thanks", "Cheers", the
+  "Fi" of "Wi-Fi").
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ _MARK = rf"!-/:-@\[-`{{-~\x{{A0}}-\x{{BF}}{_EMOJI}"
 _TAIL = rf"(?:\s|https?://\S+|[(\[]?\d{{1,2}}/\d{{1,2}}[)\]]?|[^{_LETTER}0-9])*$"
 _NAME = rf"[{_UPPER}][{_LETTER}.'\x{{2019}}]{{0,14}}"
 _DASH = r"(?:--?|\x{2013}|\x{2014})"  # hyphen, double hyphen, en or em dash
-_MARKED = rf"(?:^|[\s{_MARK}])(?:[\^*~/]\s?[{_LETTER}][{_LETTER}.]{{0,14}}|{_DASH}\s?{_NAME})$"
+_MARKED = rf"(?:^|[\s{_MARK}])(?:[\^*~/]\s?[{_LETTER}][{_LETTER}.]{{0,24}}|{_DASH}\s?{_NAME})$"
 _BARE = (
-    rf"(?:[.!?){_EMOJI}]\s+|\n\s*|(?i:regards|wishes),\s+|[{_LOWER}]{_DASH}\s?)"
+    rf"(?:[.!?){_EMOJI}]\s+|\n\s*|(?i:regards|rgds|rds|wishes),\s*|[{_LOWER}]{_DASH}\s?)"
     rf"(?P<name>{_NAME})$"
 )
 ENDING = 40
