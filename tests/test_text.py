@@ -127,13 +127,22 @@ def test_sentiment_is_scored_only_where_no_rule_decided() -> None:
 
 def test_label_table_has_one_row_per_text() -> None:
     out = label(pa.array(["@1 DM us please ^JS", None, "why?", "Shop now: 20% off"]))
-    assert out.column_names == ["question", "request", "deflection", "signed", "ask"]
+    assert out.column_names == [
+        "question",
+        "request",
+        "deflection",
+        "signed",
+        "ask",
+        "holding",
+        "chatter",
+        "addressed",
+    ]
     rows = [tuple(r.values()) for r in out.to_pylist()]
     assert rows == [
-        (False, True, True, True, False),
-        (False, False, False, False, False),
-        (True, True, False, False, False),
-        (False, False, False, False, True),
+        (False, True, True, True, False, False, False, True),
+        (False, False, False, False, False, False, True, False),  # no text: chatter only
+        (True, True, False, False, False, False, True, False),  # under three words: chatter
+        (False, False, False, False, True, False, False, False),
     ]
     assert re.fullmatch(r"\d+-[0-9a-f]{12}-vader[\d.]+", VERSION)
 
