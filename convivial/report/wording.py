@@ -98,7 +98,7 @@ SERVICE = (
 
 BEHAVIOUR = (
     Line("give_ask_ratio", "Gives per ask", "give before you ask"),
-    Line("host_gives", "Gives: answers, shares of others", "help when asked, share others' work"),
+    Line("host_gives", "Gives: answers, shares, tips", "help, share what others can use"),
     Line("host_asks", "Asks: promotions, calls to act", "sell after you've given"),
     Line("gives_before_ask", "Gives in the 14 days before an ask", "earn the ask first"),
     Line("repetition_share", "Posts repeating an earlier one", "don't say the same thing", True),
