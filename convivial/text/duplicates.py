@@ -1,6 +1,7 @@
 """Near-duplicate posts (METRICS.md, "Host behaviour"): Jaccard similarity ≥ 0.8 of their word
-5-shingles. MinHash signatures (datasketch) in an LSH index name the candidate pairs, so that
-tens of thousands of posts are compared without comparing every pair; each candidate is then
+5-shingles. MinHash signatures (datasketch) cut into LSH bands name the candidate pairs, so that
+tens of thousands of posts are compared without comparing every pair: two posts are candidates
+when their signatures agree on every value of at least one band. Each candidate is then
 confirmed on its exact Jaccard, so the estimate's noise neither adds nor drops a pair at 0.8.
 
 A text's words are its lower-cased letters and digits, links and @handles left out; a text of
@@ -13,6 +14,10 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 __all__ = ["BANDS", "NUM_PERM", "SHINGLE", "THRESHOLD", "earlier_duplicates", "jaccard", "shingles"]
 
@@ -47,15 +52,42 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
+def _candidates(
+    signatures: NDArray[np.unsignedinteger[Any]],
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """The LSH candidates: every pair of rows whose signatures agree on all values of at least
+    one band, as its later rows and its earlier rows, sorted by later row, then earlier."""
+    n = len(signatures)
+    bands, rows = BANDS
+    pairs = []
+    for band in (signatures[:, b * rows : (b + 1) * rows] for b in range(bands)):
+        # A band's key is its values' bytes (as in datasketch's MinHashLSH). Sorted stably, the
+        # rows of each key make a run, in row order; each row pairs with those before it.
+        keys = np.ascontiguousarray(band).view(f"V{band.itemsize * rows}").ravel()
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
+        new = np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1]))
+        start = np.flatnonzero(new)[np.cumsum(new) - 1]  # the run's first position
+        before = np.arange(n) - start
+        later = np.repeat(order, before)
+        kth = np.arange(len(later)) - np.repeat(np.cumsum(before) - before, before)
+        earlier = order[np.repeat(start, before) + kth]
+        pairs.append(later.astype(np.int64) * n + earlier)  # a pair as one number
+    # Sorted, without the pairs that share several bands (np.unique is slower here).
+    sorted_pairs = np.sort(np.concatenate(pairs))
+    later, earlier = np.divmod(sorted_pairs[np.diff(sorted_pairs, prepend=-1) > 0], n)
+    return later, earlier
+
+
 def earlier_duplicates(texts: Sequence[str | None]) -> list[int | None]:
     """For each text, in order, the index of the earliest earlier text it nearly duplicates
-    (Jaccard ≥ THRESHOLD among the LSH index's candidates), else None."""
-    from datasketch import MinHash, MinHashLSH  # here: it loads SciPy, a third of a second
+    (Jaccard ≥ THRESHOLD among the LSH candidates), else None."""
+    from datasketch import MinHash  # here: it loads SciPy, a third of a second
 
     sets = [shingles(t) for t in texts]
     out: list[int | None] = [None] * len(texts)
     # A text with the same shingles as an earlier one is that one's duplicate: only the first
-    # of each set is hashed, indexed and compared.
+    # of each set is hashed and compared.
     first: dict[frozenset[str], int] = {}
     copies: list[tuple[int, int]] = []
     for i, s in enumerate(sets):
@@ -65,16 +97,16 @@ def earlier_duplicates(texts: Sequence[str | None]) -> list[int | None]:
                 copies.append((i, first[key]))
             else:
                 first[key] = i
-    unique = sorted(first.values())
-    hashes = MinHash.bulk([sets[i] for i in unique], num_perm=NUM_PERM, hashfunc=_hash32)
-    lsh = MinHashLSH(num_perm=NUM_PERM, params=BANDS)
-    for i, mh in zip(unique, hashes, strict=True):
-        for j in sorted(lsh.query(mh)):
-            if jaccard(sets[i], sets[j]) >= THRESHOLD:
+    unique = np.array(sorted(first.values()), dtype=np.intp)
+    if len(unique):
+        hashes = MinHash.bulk([sets[i] for i in unique], num_perm=NUM_PERM, hashfunc=_hash32)
+        later, earlier = _candidates(np.stack([mh.hashvalues for mh in hashes]))
+        # A text's candidates come in order: the first confirmed is the earliest it duplicates.
+        settled = -1
+        for i, j in zip(unique[later].tolist(), unique[earlier].tolist(), strict=True):
+            if i != settled and jaccard(sets[i], sets[j]) >= THRESHOLD:
                 out[i] = j
-                break
-        lsh.insert(i, mh)
+                settled = i
     for i, original in copies:
-        earlier = out[original]
-        out[i] = original if earlier is None else earlier
+        out[i] = original if out[original] is None else out[original]
     return out
