@@ -129,7 +129,11 @@ GROUP BY p.a, p.b
 
 
 def suggestions(store: Store) -> list[Suggestion]:
-    """Every pair of accounts that looks like one person, surest first."""
+    """Every pair of accounts that looks like one person, surest first; none while every
+    account is on one platform (each pair is of two platforms)."""
+    platforms = store.arrow("SELECT count(DISTINCT platform) AS n FROM accounts")
+    if platforms.column("n")[0].as_py() < 2:
+        return []
     found: dict[tuple[str, str], list[tuple[str, float]]] = {}
 
     def add(rows: Iterable[Mapping[str, Any]], reason: str, confidence: float) -> None:
