@@ -11,12 +11,12 @@ import vl_convert
 from markupsafe import Markup
 
 from convivial.report.model import TeamReport
+from convivial.report.wording import funnel_steps
 
 __all__ = [
     "Spec",
     "cadence_spec",
     "funnel_spec",
-    "funnel_steps",
     "gains_spec",
     "give_ask_spec",
     "network_spec",
@@ -122,17 +122,6 @@ def give_ask_spec(report: TeamReport) -> Spec | None:
         .properties(width=WIDTH, height=150)
     )
     return _spec(chart)
-
-
-def funnel_steps(metrics: dict[str, Any]) -> list[tuple[str, int]]:
-    """Followers, reachable, engaged, core members: the steps whose counts are known."""
-    steps = [
-        ("followers", metrics.get("followers")),
-        ("reachable", metrics.get("reachable_followers")),
-        ("engaged", metrics.get("engaged_followers")),
-        ("core members", metrics.get("core_members")),
-    ]
-    return [(name, int(v)) for name, v in steps if isinstance(v, int)]
 
 
 def funnel_spec(report: TeamReport) -> Spec | None:

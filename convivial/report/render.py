@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
@@ -13,15 +13,6 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from convivial.report.charts import (
-    Spec,
-    funnel_spec,
-    funnel_steps,
-    gains_spec,
-    give_ask_spec,
-    svg,
-    trend_spec,
-)
 from convivial.report.model import TeamReport
 from convivial.report.wording import (
     ACTIVITY,
@@ -34,9 +25,13 @@ from convivial.report.wording import (
     format_line,
     format_value,
     funnel_sentence,
+    funnel_steps,
     headline,
 )
 from convivial.rows import as_plain
+
+if TYPE_CHECKING:
+    from convivial.report.charts import Spec
 
 __all__ = [
     "render_audit",
@@ -446,6 +441,8 @@ _ENV = Environment(
 def render_html(reports: Sequence[TeamReport]) -> str:
     """One self-contained HTML file: no scripts, styles inline, charts as SVG, every text
     escaped."""
+    from convivial.report.charts import svg  # Altair: loaded only where charts are drawn
+
     template = _ENV.get_template("report.html.j2")
     return template.render(reports=reports, **section_helpers(svg))
 
@@ -460,12 +457,14 @@ def render_pdf(reports: Sequence[TeamReport]) -> bytes:
 def section_helpers(chart: Callable[[Spec | None], Markup]) -> dict[str, Any]:
     """What the team sections (`_*.html.j2`) need besides `report`: the wording, and `chart`,
     which draws a Vega-Lite spec (as SVG here, embedded for vega-embed in the dashboard)."""
+    from convivial.report import charts
+
     return {
         "chart": chart,
-        "trend_spec": trend_spec,
-        "give_ask_spec": give_ask_spec,
-        "funnel_spec": funnel_spec,
-        "gains_spec": gains_spec,
+        "trend_spec": charts.trend_spec,
+        "give_ask_spec": charts.give_ask_spec,
+        "funnel_spec": charts.funnel_spec,
+        "gains_spec": charts.gains_spec,
         "scorecard": SCORECARD,
         "service": SERVICE,
         "behaviour": BEHAVIOUR,

@@ -18,6 +18,7 @@ __all__ = [
     "format_line",
     "format_value",
     "funnel_sentence",
+    "funnel_steps",
     "headline",
     "insights_advice",
 ]
@@ -226,6 +227,17 @@ def insights_advice(metrics: dict[str, Any]) -> list[str]:
             " times as many: reach you buy is not a conversation."
         )
     return out
+
+
+def funnel_steps(metrics: dict[str, Any]) -> list[tuple[str, int]]:
+    """Followers, reachable, engaged, core members: the steps whose counts are known."""
+    steps = [
+        ("followers", metrics.get("followers")),
+        ("reachable", metrics.get("reachable_followers")),
+        ("engaged", metrics.get("engaged_followers")),
+        ("core members", metrics.get("core_members")),
+    ]
+    return [(name, int(v)) for name, v in steps if isinstance(v, int)]
 
 
 def funnel_sentence(metrics: dict[str, Any]) -> str:
