@@ -25,7 +25,9 @@ def main() -> None:
         con = store.ibis()
         teams = [name for name, *_ in store.teams()]
         window = default_window(con, config.window_days, None, None)
-        scope = scope_of(con, teams, window, store.kept_message_teams())
+        kept = store.kept_scope()
+        assigned = None if kept is not None else store.kept_message_teams()
+        scope = scope_of(con, teams, window, assigned, kept=kept)
         results = service_metrics(scope)
         scope.release()
     out = [

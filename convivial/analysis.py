@@ -1,5 +1,6 @@
-"""A workspace's reports: labels and teams brought up to date, then the metrics computed once per
-state of the data and settings, and kept in the store for the next report, inbox or page."""
+"""A workspace's reports: labels, teams and every team's scope brought up to date, then the
+metrics computed once per state of the data and settings, and kept in the store for the next
+report, inbox or page."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from convivial import __version__
 from convivial.lake import LOCAL, Lake
 from convivial.metrics import Tables, build_reports
 from convivial.metrics.assign import refresh_message_teams
+from convivial.metrics.scope import refresh_kept_scope
 from convivial.people import merge_suggested, person_of
 from convivial.report.model import TeamReport
 from convivial.rows import Rows
@@ -87,13 +89,14 @@ def workspace_reports(
     (`people.merge_suggested` above the workspace's `merge_above`). On Spark, the reports are
     computed over the lake every time, and not kept."""
     store.refresh_labels(CLASSIFIERS, labelling)
-    refresh_message_teams(store)
     config = ws.config()
     if engine is not None and engine.name == "spark":
+        refresh_message_teams(store)
         merge_suggested(store, config.merge_above)
         location = engine.lake or str(_current_lake(ws, store))
         spark = computed_reports(ws, store, Lake(location, engine.master), team, since, until)
         return _decoded(*kept_form(spark))
+    refresh_kept_scope(store)
     kept, key, state = _kept(ws, store, team, since, until)
     if kept is None and merge_suggested(store, config.merge_above):
         kept, key, state = _kept(ws, store, team, since, until)

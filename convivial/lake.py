@@ -77,6 +77,10 @@ class Lake:
         """The lake's (message_key, team) table: an export computes it first, so it is current."""
         return self._con.table("message_team")
 
+    def kept_scope(self) -> None:
+        """A lake keeps no scope tables: Spark computes every team's scope from `message_team`."""
+        return None
+
 
 def spark_session(master: str = LOCAL) -> Any:
     """This process's Spark session on `master`, started when there is none: times in UTC, no web

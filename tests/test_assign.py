@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from convivial.importer import import_file, import_files
 from convivial.metrics import build_reports
 from convivial.metrics.assign import message_teams, refresh_message_teams
+from convivial.metrics.scope import refresh_kept_scope
 from convivial.sources import SourceOptions, get_source
 from convivial.store import Store, TeamAccounts
+from convivial.text.labels import LABELS
 from convivial.workspace import TeamConfig, Workspace
 
 
@@ -146,3 +150,44 @@ def test_the_kept_assignment_gives_the_same_reports_and_follows_changes(
     assert store.kept_message_teams() is None
     refresh_message_teams(store)
     assert store.kept_message_teams() is not None
+
+
+@dataclass(frozen=True)
+class EveryLabel:
+    """Classifiers that say yes to every label."""
+
+    version: str = "test-every-label"
+
+    def __call__(self, texts: pa.Array) -> pa.Table:
+        return pa.table({name: pa.array([True] * len(texts)) for name in LABELS})
+
+
+def test_the_kept_scope_gives_the_same_reports_and_follows_changes(
+    store: Store, twcs_head: Path
+) -> None:
+    import_file(store, "twcs", twcs_head)
+    computed = [r.as_json() for r in build_reports(store)]
+    assert store.kept_scope() is None  # never computed: reports compute the scope
+    assert refresh_kept_scope(store) is False  # computed and kept now, with the assignment
+    assert refresh_kept_scope(store) is True
+    assert store.kept_message_teams() is not None
+    assert [r.as_json() for r in build_reports(store)] == computed
+    one = build_reports(store, team="Delta")[0].as_json()
+    assert one == next(r for r in computed if r["team"] == "Delta")
+    # Delta's brand account now speaks as staff: every team stays, a host flag changes
+    store.sync_config_teams([TeamAccounts("Delta", (), ("twitter:Delta",))])
+    assert store.kept_message_teams() is not None
+    assert store.kept_scope() is None
+    refresh_kept_scope(store)
+    staff = build_reports(store, team="Delta")[0]
+    assert staff.metrics["personal_share"] == 1.0  # every host reply is a staff account's
+    # other labels
+    store.refresh_labels(EveryLabel())
+    assert store.kept_scope() is None
+    refresh_kept_scope(store)
+    assert store.kept_scope() is not None
+    # forgetting a person drops every team's kept rows, theirs among them
+    store.forget("twitter", "115712")
+    assert store.kept_scope() is None
+    tables = store.arrow("SELECT table_name FROM duckdb_tables()").column(0).to_pylist()
+    assert "team_messages" not in tables and "team_interactions" not in tables

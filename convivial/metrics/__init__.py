@@ -37,6 +37,10 @@ class Tables(Protocol):
     def kept_message_teams(self) -> Any | None:
         """The (message_key, team) table computed from these tables, if there is a current one."""
 
+    def kept_scope(self) -> tuple[Any, Any] | None:
+        """Every team's (messages, interactions) as `scope_of` computes them, if kept and
+        current."""
+
 
 class UnknownTeam(Exception):
     """The asked-for team is not in the workspace. The message is one line."""
@@ -65,7 +69,9 @@ def build_reports(
     con = tables.ibis()
     window = default_window(con, window_days, since, until)
     chosen = bands_with(bands or {})
-    scope = scope_of(con, names, window, tables.kept_message_teams(), people)
+    kept = tables.kept_scope()
+    assigned = None if kept is not None else tables.kept_message_teams()
+    scope = scope_of(con, names, window, assigned, people, kept)
     try:
         basic = counts(scope)
         community = community_metrics(scope, {t: basic[t]["followers"] for t in names})

@@ -6,24 +6,26 @@ workspace with one team, all data is the team's. With several, each message belo
 a message (likes, follows) aimed at its hosts. Another team's host accounts are other businesses,
 not members: interactions to or from them are left out of a team's data.
 
-`Scope` holds every team's data at once, each row tagged with its `team` and with whether its
+`Scope` holds every team's data at once, each row tagged with its team and with whether its
 accounts are the team's hosts, so that each metric is one query grouped by team, however many
-teams an agency has.
+teams an agency has. A store keeps these rows for every team (`team_messages`,
+`team_interactions`, written by `refresh_kept_scope`), so that a report reads them instead of
+joining teams, host flags and labels onto every message again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
 import ibis
 
-from convivial.metrics.assign import message_teams
+from convivial.metrics.assign import message_teams, refresh_message_teams
 from convivial.metrics.window import Window
-from convivial.text.labels import LABELS
+from convivial.store import Store
 
-__all__ = ["Scope", "scope_of", "table_rows"]
+__all__ = ["Scope", "refresh_kept_scope", "scope_of", "table_rows", "team_tables"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,8 @@ class Scope:
       target_is_host;
     - `follows`: team, follower_key, followed_key, followed_at (follows of a host account);
     - `accounts`: the accounts table;
-    - `texts`: message_key, text of every message, to show what a listed message says.
+    - `texts`: message_key, created_at, text of every message, to show what a listed message
+      says (`within` the window, when it is one of the window's: far less to read).
     """
 
     teams: tuple[str, ...]
@@ -69,27 +72,75 @@ def scope_of(
     window: Window,
     assigned: Any | None = None,
     people: Mapping[str, str] | None = None,
+    kept: tuple[Any, Any] | None = None,
 ) -> Scope:
-    """The data of `teams` (a subset of the workspace's teams), tagged by team; `assigned` is
-    the kept team of every message (`Tables.kept_message_teams`) when it is current. With
-    `people` (account key -> person key, `convivial.people.person_of`), every member account is
-    counted as its person: authors, actors, targets and followers carry the person's key. The
-    caller `release`s the scope when done with it."""
+    """The data of `teams` (a subset of the workspace's teams), tagged by team. `kept` is the
+    store's (messages, interactions) of every team (`Store.kept_scope`) when they are current,
+    read then as they are; else they are computed here, from `assigned`, the kept team of every
+    message (`Tables.kept_message_teams`) when it is current. With `people` (account key ->
+    person key, `convivial.people.person_of`), every member account is counted as its person:
+    authors, actors, targets and followers carry the person's key. The caller `release`s the
+    scope when done with it."""
     all_teams = con.table("teams").team.to_pyarrow().to_pylist()
-    host_rows = con.table("host_accounts").select("team", "account_key", "role").distinct()
-    rows = host_rows.to_pyarrow().to_pylist()
+    rows = _host_rows(con).to_pyarrow().to_pylist()
     host_keys = {
         name: frozenset(r["account_key"] for r in rows if r["team"] == name) for name in teams
     }
-    hosts = host_rows.filter(host_rows.team.isin(list(teams)))
+    every = set(teams) >= set(all_teams)
+    computed = []
+    if kept is not None:
+        messages, interactions = kept
+        if not every:
+            messages = messages.filter(messages.team.isin(list(teams)))
+            interactions = interactions.filter(interactions.team.isin(list(teams)))
+    else:
+        if len(all_teams) > 1 and assigned is None:
+            assigned = message_teams(con, None if every else teams).cache()
+            computed.append(assigned)
+        business = {r["account_key"] for r in rows}
+        messages, interactions = team_tables(con, teams, len(all_teams) > 1, assigned, business)
+    follows = con.table("follows")
+    hosts = _host_rows(con)
+    followed_hosts = hosts.filter(hosts.team.isin(list(teams))).select(
+        team="team", host_key="account_key"
+    )
+    followed = follows.join(followed_hosts, follows.followed_key == followed_hosts.host_key).select(
+        "team", "follower_key", "followed_key", "followed_at"
+    )
+    members_as = {k: v for k, v in (people or {}).items() if k != v and not _is_host(k, host_keys)}
+    if members_as:
+        messages = _as_people(con, messages, members_as, ["author_key"])
+        interactions = _as_people(con, interactions, members_as, ["actor_key", "target_key"])
+        interactions = interactions.filter(interactions.actor_key != interactions.target_key)
+        followed = _as_people(con, followed, members_as, ["follower_key"])
+    if kept is None or not every or members_as:  # the kept tables as they are need no copy
+        messages, interactions = messages.cache(), interactions.cache()
+        computed = [messages, interactions, *computed]
+    return Scope(
+        tuple(teams),
+        window,
+        host_keys,
+        messages,
+        interactions,
+        followed,
+        con.table("accounts"),
+        con.table("messages").select("message_key", "created_at", "text"),
+        tuple(computed),
+    )
+
+
+def team_tables(
+    con: Any, teams: Sequence[str], several: bool, assigned: Any, business: Set[str]
+) -> tuple[Any, Any]:
+    """(messages, interactions) of `teams`, all time, as `Scope` describes them: tagged with
+    their team (by `assigned`, the team of each message, when the workspace has `several`
+    teams), with their accounts' host flags and the messages' labels; interactions to or from
+    another team's host account (`business`: every team's hosts) left out."""
+    hosts = _host_rows(con)
+    hosts = hosts.filter(hosts.team.isin(list(teams)))
     messages = con.table("messages")
     interactions = con.table("interactions")
-    computed = []
-    if len(all_teams) > 1:
-        if assigned is None:
-            subset = None if set(teams) >= set(all_teams) else teams
-            assigned = message_teams(con, subset).cache()
-            computed.append(assigned)
+    if several:
         assigned = assigned.filter(assigned.team.isin(list(teams)))
         tagged = messages.drop("team").join(assigned, "message_key")
         owners = assigned.select(of_message="message_key", message_team="team")
@@ -109,6 +160,7 @@ def scope_of(
         tagged_interactions = interactions.mutate(team=ibis.literal(only))
     labels = con.table("message_labels")
     labelled = tagged.left_join(labels, tagged.message_key == labels.message_key)
+    names = [c for c in labels.columns if c != "message_key"]
     slim = labelled.select(
         "team",
         "message_key",
@@ -121,43 +173,42 @@ def scope_of(
         "likes",
         "replies",
         "shares",
-        **{name: labelled[name].fill_null(False) for name in LABELS},
+        **{name: labelled[name].fill_null(False) for name in names},
     )
     flagged_messages = _flag(slim, hosts, "author_key", "author_is_host")
     staff = hosts.filter(hosts.role == "staff")
     flagged_messages = _flag(flagged_messages, staff, "author_key", "author_is_staff")
     flagged = _flag(tagged_interactions, hosts, "actor_key", "actor_is_host")
     flagged = _flag(flagged, hosts, "target_key", "target_is_host")
-    if len(all_teams) > 1:
-        every_host = con.table("host_accounts").select(other_key="account_key").distinct()
-        business = set(every_host.other_key.to_pyarrow().to_pylist())
+    if several:
         flagged = flagged.filter(
             (flagged.actor_is_host | ~flagged.actor_key.isin(list(business)))
             & (flagged.target_is_host | ~flagged.target_key.isin(list(business)))
         )
-    follows = con.table("follows")
-    followed_hosts = hosts.select(team="team", host_key="account_key")
-    followed = follows.join(followed_hosts, follows.followed_key == followed_hosts.host_key).select(
-        "team", "follower_key", "followed_key", "followed_at"
+    return flagged_messages, flagged
+
+
+def refresh_kept_scope(store: Store) -> bool:
+    """Compute and keep every team's messages and interactions (`team_tables`), after the team
+    of every message, unless the kept ones are current; whether they were."""
+    refresh_message_teams(store)
+    if store.scope_is_current():
+        return True
+    con = store.ibis()
+    teams = store.team_names()
+    business = set(_host_rows(con).account_key.to_pyarrow().to_pylist())
+    messages, interactions = team_tables(
+        con, teams, len(teams) > 1, store.kept_message_teams(), business
     )
-    members_as = {k: v for k, v in (people or {}).items() if k != v and not _is_host(k, host_keys)}
-    if members_as:
-        flagged_messages = _as_people(con, flagged_messages, members_as, ["author_key"])
-        flagged = _as_people(con, flagged, members_as, ["actor_key", "target_key"])
-        flagged = flagged.filter(flagged.actor_key != flagged.target_key)  # a person to itself
-        followed = _as_people(con, followed, members_as, ["follower_key"])
-    cached_messages, cached_interactions = flagged_messages.cache(), flagged.cache()
-    return Scope(
-        tuple(teams),
-        window,
-        host_keys,
-        cached_messages,
-        cached_interactions,
-        followed,
-        con.table("accounts"),
-        messages.select("message_key", "text"),
-        (cached_messages, cached_interactions, *computed),
+    store.save_scope(
+        ibis.to_sql(messages, dialect="duckdb"), ibis.to_sql(interactions, dialect="duckdb")
     )
+    return False
+
+
+def _host_rows(con: Any) -> Any:
+    """(team, account_key, role) of every team's host accounts."""
+    return con.table("host_accounts").select("team", "account_key", "role").distinct()
 
 
 def _is_host(key: str, host_keys: Mapping[str, frozenset[str]]) -> bool:

@@ -67,19 +67,33 @@ def service_metrics(
 ) -> dict[str, ServiceResult]:
     """Per team: the service keys, the unanswered list (askers marked core from `core`, or
     newcomer) and the responders; None where a ratio or time has nothing to count."""
-    d = directed_messages(scope)
-    d = d.mutate(frt=d.first_reply_at.epoch_seconds() - d.asked_at.epoch_seconds())
+    directed = directed_messages(scope).cache()  # read by every part below
+    try:
+        return _service(scope, directed, hours or {}, core or {})
+    finally:
+        directed.release()
+
+
+def _service(
+    scope: Scope,
+    directed: Any,
+    hours: Mapping[str, OpeningHours],
+    core: Mapping[str, Set[str]],
+) -> dict[str, ServiceResult]:
+    d = directed.mutate(
+        frt=directed.first_reply_at.epoch_seconds() - directed.asked_at.epoch_seconds()
+    )
     out = {team: ServiceResult() for team in scope.teams}
     for team, values in _response_keys(d, scope.teams).items():
         out[team].values.update(values)
     for team, values in _reply_shares(scope).items():
         out[team].values.update(values)
-    for team, opening in (hours or {}).items():
+    for team, opening in hours.items():
         if team in out:
             out[team].values.update(_hours_split(d, team, opening))
     for team, rows in _responders(scope, d).items():
         out[team].responders = rows
-    unanswered = _unanswered(scope, d, core or {})
+    unanswered = _unanswered(scope, d, core)
     for team, result in out.items():
         waiting = unanswered.get(team, [])
         result.values.update(_age_counts(waiting))
@@ -178,7 +192,8 @@ def _unanswered(
     first = members.group_by(f_team="team", f_key="author_key").aggregate(
         first_at=members.created_at.min()
     )
-    texts = scope.texts.select(t_key="message_key", text=scope.texts.text.substr(0, EXCERPT_CHARS))
+    texts = scope.within(scope.texts)  # every request listed is one of the window's messages
+    texts = texts.select(t_key="message_key", full_text="text")
     listed = (
         open_.left_join(counts, (open_.message_key == counts.k_key) & (open_.team == counts.k_team))
         .left_join(first, (open_.team == first.f_team) & (open_.author_key == first.f_key))
@@ -191,7 +206,7 @@ def _unanswered(
             "message_key",
             "author_key",
             "asked_at",
-            "text",
+            text=listed.full_text.substr(0, EXCERPT_CHARS),  # cut once joined: few are listed
             likes=listed.k_likes.fill_null(0),
             shares=listed.k_shares.fill_null(0),
             newcomer=listed.first_at >= scope.window.start,

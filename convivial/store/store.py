@@ -345,32 +345,89 @@ class Store:
     # -- team assignment ------------------------------------------------------------------
 
     def assignment_inputs(self) -> str:
-        """A fingerprint of what each message's team depends on: the teams' host accounts and
-        the messages (their count and the imports that brought them)."""
+        """A fingerprint of what each message's team depends on: the teams' accounts (as
+        configured or imported; which accounts they are changes only with an import or an
+        erasure) and the messages (their count and the imports that brought them)."""
         row = self._con.execute(
-            "SELECT (SELECT coalesce(md5(string_agg(team || '|' || account_key, ','"
-            "        ORDER BY team, account_key)), '')"
-            "        FROM (SELECT DISTINCT team, account_key FROM host_accounts))"
+            "SELECT (SELECT coalesce(md5(string_agg(team || '|' || platform || '|' || account_ref,"
+            "        ',' ORDER BY team, platform, account_ref)), '') FROM team_accounts)"
             " || '-' || (SELECT count(*) FROM messages)"
             " || '-' || (SELECT coalesce(max(import_id), 0) FROM imports)"
+            " || '-' || (SELECT count(*) FROM erasures)"
         ).fetchall()[0]
         return str(row[0])
 
     def assignment_is_current(self) -> bool:
         """Whether `message_team` was computed from the store as it is."""
-        stored = self._con.execute("SELECT version FROM message_team_version").fetchall()
-        return stored == [(self.assignment_inputs(),)]
+        return self._kept_version("message_team_version") == self.assignment_inputs()
 
     def save_assignment(self, sql: str) -> None:
         """Replace `message_team` with the rows (message_key, team) of `sql`, in one
         transaction, and record what they were computed from."""
+        self._keep(
+            "message_team_version",
+            self.assignment_inputs,
+            ["DELETE FROM message_team", f"INSERT INTO message_team BY NAME {sql}"],
+        )
+
+    # -- every team's scope, kept -------------------------------------------------------------
+
+    def scope_inputs(self) -> str:
+        """A fingerprint of what the kept scope (`team_messages`, `team_interactions`) depends
+        on: what each message's team does (`assignment_inputs`), the roles of the teams'
+        accounts and the labels (their version and count)."""
+        row = self._con.execute(
+            "SELECT (SELECT coalesce(md5(string_agg(role, ','"
+            "        ORDER BY team, platform, account_ref)), '') FROM team_accounts)"
+            " || '-' || coalesce((SELECT max(version) FROM label_version), '')"
+            " || '-' || (SELECT count(*) FROM message_labels)"
+        ).fetchall()[0]
+        return f"{self.assignment_inputs()}-{row[0]}"
+
+    def scope_is_current(self) -> bool:
+        """Whether `team_messages` and `team_interactions` were computed from the store as it
+        is."""
+        return self._kept_version("team_scope_version") == self.scope_inputs()
+
+    def save_scope(self, messages_sql: str, interactions_sql: str) -> None:
+        """Replace `team_messages` and `team_interactions` with the rows of these queries,
+        ordered by team (so that one team's rows are read without the others'), in one
+        transaction, and record what they were computed from."""
+        self._keep(
+            "team_scope_version",
+            self.scope_inputs,
+            [
+                f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM ({sql}) ORDER BY team"
+                for table, sql in (
+                    ("team_messages", messages_sql),
+                    ("team_interactions", interactions_sql),
+                )
+            ],
+        )
+
+    def kept_scope(self) -> tuple[Any, Any] | None:
+        """The kept (team_messages, team_interactions) Ibis tables when they are current, else
+        None."""
+        if not self.scope_is_current():
+            return None
+        con = self.ibis()
+        return con.table("team_messages"), con.table("team_interactions")
+
+    def _kept_version(self, table: str) -> str | None:
+        """The fingerprint a derived table was saved with, if any."""
+        rows = self._con.execute(f"SELECT version FROM {table}").fetchall()
+        return str(rows[0][0]) if len(rows) == 1 else None
+
+    def _keep(self, table: str, inputs: Callable[[], str], statements: Sequence[str]) -> None:
+        """Run `statements`, which write a derived table, and record in the version `table`
+        what it was computed from (`inputs`), in one transaction."""
         self._con.execute("BEGIN TRANSACTION")
         try:
-            version = self.assignment_inputs()
-            self._con.execute("DELETE FROM message_team")
-            self._con.execute(f"INSERT INTO message_team BY NAME {sql}")
-            self._con.execute("DELETE FROM message_team_version")
-            self._con.execute("INSERT INTO message_team_version VALUES (?)", [version])
+            version = inputs()
+            for statement in statements:
+                self._con.execute(statement)
+            self._con.execute(f"DELETE FROM {table}")
+            self._con.execute(f"INSERT INTO {table} VALUES (?)", [version])
             self._con.execute("COMMIT")
         except BaseException:
             self._con.execute("ROLLBACK")

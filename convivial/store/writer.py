@@ -421,7 +421,8 @@ def purge_erased(
     label, team assignment, interaction, follow and merge into a person they take part in:
     those of one import, or all of them. In other people's messages their name is redacted
     (`names`: the (platform, handle or id) that `forget` knows) and links to their messages
-    are cut. Returns the rows changed per table."""
+    are cut. Every team's kept scope is dropped (derived: the next report computes it again).
+    Returns the rows changed per table."""
     if not con.execute("SELECT count(*) FROM erasures").fetchall()[0][0]:
         return {}
     erased = "(SELECT key_hash FROM erasures)"
@@ -466,6 +467,9 @@ def purge_erased(
     con.execute(f"UPDATE messages SET parent_key = NULL WHERE parent_key IN {_GONE}")
     con.execute(f"UPDATE messages SET root_key = message_key WHERE root_key IN {_GONE}")
     con.execute("DROP TABLE gone_messages")
+    con.execute("DELETE FROM team_scope_version")
+    for kept in ("team_messages", "team_interactions"):
+        con.execute(f"DROP TABLE IF EXISTS {kept}")
     return out
 
 
