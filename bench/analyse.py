@@ -4,7 +4,8 @@ Builds (or reuses, in bench/out/) two workspaces:
 - TWCS tiled: the real 5,000-row excerpt tiled to about 2.8 million rows
   (../shared/tools/tile_twcs.py), `convivial init` + `convivial import twcs` (76 teams);
 - demo: `convivial demo DIR --scale 3000000` (one team).
-Then, on each, in the same run and each in a fresh process (wall time, peak resident memory):
+Then, on each, in the same run and each in a fresh process (wall time, peak resident memory;
+the workspace's kept reports dropped before each report, so that it is computed, not read back):
 - `convivial -w WS report --format json -o FILE`: every team's full report;
 - `bench/baseline_pandas.py WS TEAM`: the Community metrics of the largest team (by messages in
   the window), written plainly in pandas + networkx;
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from common import OUT, ROOT, Run, convivial, run, tiled
+from common import OUT, ROOT, Run, convivial, drop_kept_reports, run, tiled
 
 BASELINE = ROOT / "bench" / "baseline_pandas.py"
 BUILT = "built.json"
@@ -142,6 +143,7 @@ def analyse(name: str, ws: Path) -> None:
         flush=True,
     )
     everyone_file = OUT / f"report_{name}.json"
+    drop_kept_reports(ws)  # each report is computed, not read back from an earlier run
     everyone = run(
         [convivial(), "-w", str(ws), "report", "--format", "json", "-o", str(everyone_file)]
     )
@@ -151,6 +153,7 @@ def analyse(name: str, ws: Path) -> None:
     base_file = OUT / f"baseline_{name}.json"
     base = run([sys.executable, str(BASELINE), str(ws), team], base_file)
     one_file = OUT / f"report_{name}_one_team.json"
+    drop_kept_reports(ws)
     one = run([convivial(), "-w", str(ws), "report", "--team", team, "--format", "json"], one_file)
     baseline = json.loads(base_file.read_text(encoding="utf-8"))
     alone = json.loads(one_file.read_text(encoding="utf-8"))

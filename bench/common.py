@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 OUT = ROOT / "bench" / "out"
@@ -52,3 +54,30 @@ def tiled(copies: int) -> Path:
         print(f"tiling {source.name} x{copies} -> {path} ...", flush=True)
         subprocess.run([sys.executable, str(tool), str(source), str(copies), str(path)], check=True)
     return path
+
+
+def kept_reports(ws: Path) -> int:
+    """How many reports the workspace keeps (none before the migration that keeps them)."""
+    con = duckdb.connect(str(ws / "convivial.duckdb"), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'report_cache'"
+        ).fetchall()
+        if not rows or not rows[0][0]:
+            return 0
+        return int(con.execute("SELECT count(*) FROM report_cache").fetchall()[0][0])
+    finally:
+        con.close()
+
+
+def drop_kept_reports(ws: Path) -> int:
+    """Empties the workspace's report cache (derived: the next report or page computes them
+    again)."""
+    found = kept_reports(ws)
+    if found:
+        con = duckdb.connect(str(ws / "convivial.duckdb"))
+        try:
+            con.execute("DELETE FROM report_cache")
+        finally:
+            con.close()
+    return found

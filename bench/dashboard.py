@@ -31,10 +31,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import httpx
 from analyse import twcs_workspace, verdict
-from common import OUT, ROOT, convivial
+from common import OUT, ROOT, convivial, drop_kept_reports, kept_reports
 
 TARGET_MS = 150.0
 BIG_TEAM = "AppleSupport"
@@ -77,32 +76,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def kept_reports(ws: Path) -> int:
-    """How many reports the workspace keeps (none before the migration that keeps them)."""
-    con = duckdb.connect(str(ws / "convivial.duckdb"), read_only=True)
-    try:
-        rows = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'report_cache'"
-        ).fetchall()
-        if not rows or not rows[0][0]:
-            return 0
-        return int(con.execute("SELECT count(*) FROM report_cache").fetchall()[0][0])
-    finally:
-        con.close()
-
-
-def drop_kept_reports(ws: Path) -> int:
-    """Empties the workspace's report cache (derived: the server computes the reports again)."""
-    found = kept_reports(ws)
-    if found:
-        con = duckdb.connect(str(ws / "convivial.duckdb"))
-        try:
-            con.execute("DELETE FROM report_cache")
-        finally:
-            con.close()
-    return found
 
 
 @contextmanager
