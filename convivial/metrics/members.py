@@ -83,7 +83,7 @@ def _count_below(ordered: list[float], value: float, strict: bool = True) -> int
 
 def member_lists(scope: Scope, active: dict[str, set[str]]) -> dict[str, MemberList]:
     """Love, levels and advocates of each team's active members (`active`: team -> keys)."""
-    love = _per_team_member(_love(scope))
+    love = _per_team_member(_love(scope, active))
     in_window = _per_team_member(_interaction_counts(scope))
     parts = {name: _per_team_member(rows) for name, rows in _advocate_parts(scope).items()}
     followers = _per_team_member(_followers(scope))
@@ -138,12 +138,19 @@ def _per_team_member(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _love(scope: Scope) -> list[dict[str, Any]]:
-    """Each member's love. The engine sums the whole weights per month of age; the decay is
-    applied here, over the rows in one order (team, member, oldest month first), so that every
-    engine gives the same float to the last bit and members tied in love stay tied."""
+def _love(scope: Scope, active: dict[str, set[str]]) -> list[dict[str, Any]]:
+    """Each active member's love (the others' is never read). The engine sums the whole weights
+    per month of age; the decay is applied here, over the rows in one order (team, member,
+    oldest month first), so that every engine gives the same float to the last bit and members
+    tied in love stay tied."""
     end = scope.window.end
+    pairs = [(team, key) for team, keys in active.items() for key in sorted(keys)]
+    members = ibis.memtable(
+        {"a_team": [t for t, _ in pairs], "a_key": [k for _, k in pairs]},
+        schema={"a_team": "string", "a_key": "string"},
+    )
     i = scope.interactions
+    i = i.join(members, (i.team == members.a_team) & (i.actor_key == members.a_key))
     mine = i.filter(~i.actor_is_host & (i.created_at < end))
     weight = ibis.cases(*((mine.kind == k, w) for k, w in LOVE_WEIGHTS.items()), else_=0)
     days = (ibis.literal(end).epoch_seconds() - mine.created_at.epoch_seconds()) // 86400

@@ -100,9 +100,10 @@ def scope_of(
         business = {r["account_key"] for r in rows}
         messages, interactions = team_tables(con, teams, len(all_teams) > 1, assigned, business)
     follows = con.table("follows")
-    hosts = _host_rows(con)
-    followed_hosts = hosts.filter(hosts.team.isin(list(teams))).select(
-        team="team", host_key="account_key"
+    chosen = [r for r in rows if r["team"] in teams]  # the rows read above, not the view again
+    followed_hosts = ibis.memtable(
+        {"team": [r["team"] for r in chosen], "host_key": [r["account_key"] for r in chosen]},
+        schema={"team": "string", "host_key": "string"},
     )
     followed = follows.join(followed_hosts, follows.followed_key == followed_hosts.host_key).select(
         "team", "follower_key", "followed_key", "followed_at"
