@@ -22,7 +22,12 @@ def directed_messages(scope: Scope) -> Any:
     """The window's messages directed at each team, with their first answer: team, message_key,
     author_key, asked_at, request (the text asks or complains), first_reply_at (the earliest
     direct host reply at or after the message, from the same team; null when none came) and
-    first_responder (the host account that wrote it)."""
+    first_responder (the host account that wrote it). Computed once per scope: listening, its
+    weekly series and service all read it."""
+    return scope.once("directed", lambda: _directed(scope))
+
+
+def _directed(scope: Scope) -> Any:
     i, m = scope.interactions, scope.within(scope.messages)
     at_host = (
         i.filter(i.kind.isin(["reply", "mention"]) & i.target_is_host & ~i.actor_is_host)

@@ -15,8 +15,8 @@ joining teams, host flags and labels onto every message again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence, Set
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence, Set
+from dataclasses import dataclass, field
 from typing import Any
 
 import ibis
@@ -53,12 +53,22 @@ class Scope:
     texts: Any
     cached: tuple[Any, ...] = ()
     """The tables computed once for this scope, which `release` lets go."""
+    shared: dict[str, Any] = field(default_factory=dict)
+    """The tables that several metrics read, computed on first use (`once`)."""
+
+    def once(self, name: str, build: Callable[[], Any]) -> Any:
+        """The table `build` gives, computed for this scope on first use and read as it is by
+        every later use, until `release`."""
+        if name not in self.shared:
+            self.shared[name] = build().cache()
+        return self.shared[name]
 
     def release(self) -> None:
         """Drop the tables computed for this scope (temporary tables on DuckDB, persisted
         frames on Spark), while the connection is open."""
-        for table in self.cached:
+        for table in (*self.shared.values(), *self.cached):
             table.release()
+        self.shared.clear()
 
     def within(self, table: Any, column: str = "created_at", window: Window | None = None) -> Any:
         """Rows of `table` whose `column` falls in the window [start, end)."""

@@ -67,33 +67,19 @@ def service_metrics(
 ) -> dict[str, ServiceResult]:
     """Per team: the service keys, the unanswered list (askers marked core from `core`, or
     newcomer) and the responders; None where a ratio or time has nothing to count."""
-    directed = directed_messages(scope).cache()  # read by every part below
-    try:
-        return _service(scope, directed, hours or {}, core or {})
-    finally:
-        directed.release()
-
-
-def _service(
-    scope: Scope,
-    directed: Any,
-    hours: Mapping[str, OpeningHours],
-    core: Mapping[str, Set[str]],
-) -> dict[str, ServiceResult]:
-    d = directed.mutate(
-        frt=directed.first_reply_at.epoch_seconds() - directed.asked_at.epoch_seconds()
-    )
+    d = directed_messages(scope)
+    d = d.mutate(frt=d.first_reply_at.epoch_seconds() - d.asked_at.epoch_seconds())
     out = {team: ServiceResult() for team in scope.teams}
     for team, values in _response_keys(d, scope.teams).items():
         out[team].values.update(values)
     for team, values in _reply_shares(scope).items():
         out[team].values.update(values)
-    for team, opening in hours.items():
+    for team, opening in (hours or {}).items():
         if team in out:
             out[team].values.update(_hours_split(d, team, opening))
     for team, rows in _responders(scope, d).items():
         out[team].responders = rows
-    unanswered = _unanswered(scope, d, core)
+    unanswered = _unanswered(scope, d, core or {})
     for team, result in out.items():
         waiting = unanswered.get(team, [])
         result.values.update(_age_counts(waiting))
