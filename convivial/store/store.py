@@ -375,12 +375,14 @@ class Store:
     def scope_inputs(self) -> str:
         """A fingerprint of what the kept scope (`team_messages`, `team_interactions`) depends
         on: what each message's team does (`assignment_inputs`), the roles of the teams'
-        accounts and the labels (their version and count)."""
+        accounts, the labels (their version and count) and the schema (a migration may add a
+        column the scope carries)."""
         row = self._con.execute(
             "SELECT (SELECT coalesce(md5(string_agg(role, ','"
             "        ORDER BY team, platform, account_ref)), '') FROM team_accounts)"
             " || '-' || coalesce((SELECT max(version) FROM label_version), '')"
             " || '-' || (SELECT count(*) FROM message_labels)"
+            " || '-' || (SELECT max(version) FROM schema_migrations)"
         ).fetchall()[0]
         return f"{self.assignment_inputs()}-{row[0]}"
 
