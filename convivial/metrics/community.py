@@ -29,6 +29,7 @@ __all__ = [
     "community_metrics",
     "conversational",
     "edges_by_team",
+    "first_messages",
     "host_speech",
     "strong_ties",
 ]
@@ -281,13 +282,24 @@ def _speech_totals(scope: Scope) -> list[dict[str, Any]]:
     )
 
 
+def first_messages(scope: Scope) -> Any:
+    """When each member first wrote in their team's data, all time: team, author_key, first_at.
+    Computed once per scope: newcomers, welcomes and the inbox's newcomers all read it."""
+
+    def first() -> Any:
+        members = scope.messages.filter(~scope.messages.author_is_host)
+        return members.group_by(["team", "author_key"]).aggregate(first_at=members.created_at.min())
+
+    return scope.once("first_messages", first)
+
+
 def _newcomers(scope: Scope) -> list[dict[str, Any]]:
     """Per team: members whose first-ever message falls in the window; of them, those welcomed
     by someone else's reply within 48 h, and those who interact again in a later ISO week within
     30 days."""
     w, m, i = scope.window, scope.messages, scope.interactions
     members = m.filter(~m.author_is_host)
-    first = members.group_by(["team", "author_key"]).aggregate(first_at=members.created_at.min())
+    first = first_messages(scope)
     new = first.filter((first.first_at >= w.start) & (first.first_at < w.end))
     firsts = members.join(
         new,

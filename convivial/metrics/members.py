@@ -21,7 +21,7 @@ import ibis
 import numpy as np
 import pyarrow as pa
 
-from convivial.metrics.community import conversational
+from convivial.metrics.community import conversational, first_messages
 from convivial.metrics.scope import Scope, table_rows
 from convivial.rows import Rows
 
@@ -224,7 +224,7 @@ def _welcomes(scope: Scope) -> list[dict[str, Any]]:
     """Members who wrote the first reply to another member's first-ever message, in the window."""
     w, m = scope.window, scope.messages
     members = m.filter(~m.author_is_host)
-    first_at = members.group_by(["team", "author_key"]).aggregate(first_at=members.created_at.min())
+    first_at = first_messages(scope)
     firsts = members.join(
         first_at,
         (members.team == first_at.team)

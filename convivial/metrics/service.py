@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from convivial.metrics.community import first_messages
 from convivial.metrics.hours import OpeningHours
 from convivial.metrics.listening import directed_messages
 from convivial.metrics.scope import Scope, table_rows
@@ -174,10 +175,7 @@ def _unanswered(
         watched.select("team", "message_key", "watcher", "c_at").order_by(["c_at", "watcher"])
     )
     counts = m.select(k_team="team", k_key="message_key", k_likes="likes", k_shares="shares")
-    members = m.filter(~m.author_is_host)
-    first = members.group_by(f_team="team", f_key="author_key").aggregate(
-        first_at=members.created_at.min()
-    )
+    first = first_messages(scope).select(f_team="team", f_key="author_key", first_at="first_at")
     texts = scope.within(scope.texts)  # every request listed is one of the window's messages
     texts = texts.select(t_key="message_key", full_text="text")
     listed = (
