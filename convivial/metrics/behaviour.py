@@ -70,7 +70,8 @@ def behaviour_metrics(scope: Scope) -> dict[str, BehaviourResult]:
     out = {team: BehaviourResult() for team in scope.teams}
     classes = host_classes(scope)
     w = scope.window
-    before = host_classes(scope, Window(w.start - BEFORE_ASK, w.end))  # gives before early asks
+    reach = Window(w.start - BEFORE_ASK, w.end)
+    before = host_classes(scope, reach)  # gives before early asks
     rows = table_rows(
         before.select("team", "message_key", "created_at", "behaviour", "platform").order_by(
             ["created_at", "message_key"]
@@ -79,7 +80,7 @@ def behaviour_metrics(scope: Scope) -> dict[str, BehaviourResult]:
     by_team: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         by_team[r["team"]].append(r)
-    texts = _texts(scope, [r["message_key"] for r in rows if r["behaviour"] == "ask"])
+    texts = _texts(scope, [r["message_key"] for r in rows if r["behaviour"] == "ask"], reach)
     for team, result in out.items():
         _give_and_ask(by_team.get(team, []), texts, result, w.start)
     for team, listed in _top_level_posts(scope).items():
@@ -343,11 +344,12 @@ def _channel_fit(scope: Scope) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _texts(scope: Scope, keys: list[str]) -> dict[str, str]:
+def _texts(scope: Scope, keys: list[str], window: Window) -> dict[str, str]:
+    """The excerpts of the messages `keys`, all written in `window`."""
     if not keys:
         return {}
     wanted = ibis.memtable({"w_key": keys})
-    t = scope.texts
+    t = scope.within(scope.texts, window=window)
     found = table_rows(
         t.join(wanted, t.message_key == wanted.w_key).select(
             "message_key", text=t.text.substr(0, EXCERPT_CHARS)
