@@ -21,8 +21,9 @@ from convivial.metrics.scope import scope_of
 from convivial.metrics.window import Window
 from convivial.report.model import TeamReport
 from convivial.store import Store
-from convivial.text.asks import asks
+from convivial.text.asks import asks, is_ask
 from convivial.text.duplicates import THRESHOLD, earlier_duplicates, jaccard, shingles
+from convivial.text.giving import giving_signals
 from convivial.workspace import TeamConfig, Workspace
 
 LABELS = Path(__file__).parent / "data" / "labels"
@@ -140,6 +141,39 @@ def test_odd_texts_are_no_asks_and_no_duplicates(text: str | None) -> None:
     # a text with no words is nobody's duplicate; one with words (the Japanese) is its copy's
     expected = [None, 0] if shingles(text) else [None, None]
     assert earlier_duplicates([text, text]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "holding", "chatter", "addressed"),
+    [
+        ("@123 Please provide your order number so we can check.", True, False, True),
+        ("Tip: a drop of oil on the chain after a wet ride saves a new one.", False, False, False),
+        ("#chifoo I'm on my way to the talk", False, True, False),
+        ("Good morning! Lucy here until 16:00", False, True, False),
+        ("https://t.co/x #chifoo cool", False, True, False),
+        ("https://t.co/x @anna thanks", False, True, True),
+        (None, False, True, False),
+    ],
+)
+def test_what_a_text_says_about_giving(
+    text: str | None, holding: bool, chatter: bool, addressed: bool
+) -> None:
+    found = giving_signals(pa.array([text], pa.string()))
+    assert (found.holding[0], found.chatter[0], found.addressed[0]) == (holding, chatter, addressed)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Use code SPOKES10 for your next order", True),
+        ("Shoppers scan a QR code about quinoa", False),  # a code is written in capitals
+        ("20% off all helmets", True),
+        ("Does anybody know when the new app is out?", True),
+        ("Swing by and we'll have a look", False),
+    ],
+)
+def test_asks(text: str, expected: bool) -> None:
+    assert is_ask(text) is expected
 
 
 def _archive_and_twcs(tmp: Path) -> dict[tuple[str, str], str]:

@@ -11,10 +11,9 @@ from functools import cache
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from convivial.text.cleaning import words_only
-from convivial.text.wordlists import phrase_pattern, phrases
+from convivial.text.wordlists import matches, phrase_pattern, phrases
 
 __all__ = ["LISTS", "asks", "is_ask"]
 
@@ -25,16 +24,12 @@ _CODE = r"(?i:code)\s*:?\s*[A-Z][A-Z0-9]{3,}\b"
 
 @cache
 def _pattern() -> str:
-    # the phrases' case-insensitive flag stays in their group: a code is written in capitals
-    return f"(?:{phrase_pattern(phrases('ask_phrases'))})|{_PERCENT_OFF}|{_CODE}"
+    return f"{phrase_pattern(phrases('ask_phrases'))}|{_PERCENT_OFF}|{_CODE}"
 
 
 def asks(texts: pa.Array) -> np.ndarray:
     """Whether each text asks (null text: no)."""
-    found: np.ndarray = pc.match_substring_regex(words_only(texts), _pattern()).to_numpy(
-        zero_copy_only=False
-    )
-    return found
+    return matches(words_only(texts), _pattern())
 
 
 def is_ask(text: str) -> bool:

@@ -14,13 +14,14 @@ docs/metrics.md reads it):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from convivial.text.cleaning import LINK, words_only
-from convivial.text.wordlists import opening_pattern, phrase_pattern, phrases
+from convivial.text.wordlists import matches, opening_pattern, phrase_pattern, phrases
 
 __all__ = ["LISTS", "GivingSignals", "giving_signals"]
 
@@ -40,18 +41,19 @@ class GivingSignals:
     addressed: np.ndarray
 
 
-def _matches(texts: pa.Array, pattern: str) -> np.ndarray:
-    return np.asarray(pc.match_substring_regex(texts, pattern).to_numpy(zero_copy_only=False))
+@cache
+def _patterns() -> tuple[str, str]:
+    return phrase_pattern(phrases("holding_phrases")), opening_pattern(phrases("chatter_openers"))
 
 
 def giving_signals(texts: pa.Array) -> GivingSignals:
     """`holding`, `chatter` and `addressed` of each text (a null text: chatter only)."""
+    holding, opening = _patterns()
     words = words_only(texts)
     no_hashtags = pc.replace_substring_regex(words, r"#\w+", " ")
     raw = pc.fill_null(texts.cast(pa.large_string()), "")
     return GivingSignals(
-        holding=_matches(words, phrase_pattern(phrases("holding_phrases"))),
-        chatter=_matches(words, opening_pattern(phrases("chatter_openers")))
-        | ~_matches(no_hashtags, _THREE_WORDS),
-        addressed=_matches(pc.replace_substring_regex(raw, LINK, " "), _ADDRESSED),
+        holding=matches(words, holding),
+        chatter=matches(words, opening) | ~matches(no_hashtags, _THREE_WORDS),
+        addressed=matches(pc.replace_substring_regex(raw, LINK, " "), _ADDRESSED),
     )

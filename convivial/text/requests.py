@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from convivial.text import sentiment
 from convivial.text.cleaning import words_only
-from convivial.text.wordlists import phrase_pattern, phrases
+from convivial.text.wordlists import matches, phrase_pattern, phrases
 
 __all__ = ["LISTS", "RequestSignals", "is_request", "request_signals"]
 
@@ -56,8 +56,8 @@ def request_signals(texts: pa.Array) -> RequestSignals:
     """The three signals of each text; `negative` is computed only where the others are False."""
     question_re, problem_re, not_problem_re = _patterns()
     words = words_only(texts)
-    question = _matches(words, question_re)
-    problem = _matches(pc.replace_substring_regex(words, not_problem_re, " "), problem_re)
+    question = matches(words, question_re)
+    problem = matches(pc.replace_substring_regex(words, not_problem_re, " "), problem_re)
     negative = sentiment.negative(texts, only=~(question | problem))
     return RequestSignals(question, problem, negative)
 
@@ -65,8 +65,3 @@ def request_signals(texts: pa.Array) -> RequestSignals:
 def is_request(text: str) -> bool:
     """Whether one text asks or complains."""
     return bool(request_signals(pa.array([text])).request[0])
-
-
-def _matches(texts: pa.Array, pattern: str) -> np.ndarray:
-    found: np.ndarray = pc.match_substring_regex(texts, pattern).to_numpy(zero_copy_only=False)
-    return found

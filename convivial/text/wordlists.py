@@ -14,7 +14,11 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
-__all__ = ["digest", "opening_pattern", "phrase_pattern", "phrases"]
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["digest", "matches", "opening_pattern", "phrase_pattern", "phrases"]
 
 _EDGE = "[^A-Za-z0-9]"
 
@@ -33,16 +37,20 @@ def phrases(name: str) -> tuple[str, ...]:
 
 
 def phrase_pattern(items: Iterable[str]) -> str:
-    """A case-insensitive RE2 pattern matching any of `items` as whole words."""
-    alternatives = sorted({_phrase(p) for p in items}, key=len, reverse=True)
-    return f"(?i)(?:^|{_EDGE})(?:{'|'.join(alternatives)})(?:$|{_EDGE})"
+    """A case-insensitive RE2 pattern matching any of `items` as whole words. The pattern is one
+    group, its flag inside it: joined to other alternatives, it leaves their case alone."""
+    return f"(?i:(?:^|{_EDGE})(?:{_alternatives(items)})(?:$|{_EDGE}))"
 
 
 def opening_pattern(items: Iterable[str]) -> str:
     """A case-insensitive RE2 pattern matching a text that opens, after any hashtags, with one of
     `items` as whole words."""
-    alternatives = sorted({_phrase(p) for p in items}, key=len, reverse=True)
-    return rf"(?i)^\W*(?:#\w+\W+)*(?:{'|'.join(alternatives)})(?:$|{_EDGE})"
+    return rf"(?i:^\W*(?:#\w+\W+)*(?:{_alternatives(items)})(?:$|{_EDGE}))"
+
+
+def matches(texts: pa.Array, pattern: str) -> np.ndarray:
+    """Whether each of `texts` holds a match of `pattern`, as a boolean array."""
+    return np.asarray(pc.match_substring_regex(texts, pattern).to_numpy(zero_copy_only=False))
 
 
 def digest(names: Iterable[str]) -> str:
@@ -52,6 +60,11 @@ def digest(names: Iterable[str]) -> str:
         h.update(name.encode())
         h.update("\n".join(phrases(name)).encode())
     return h.hexdigest()[:12]
+
+
+def _alternatives(items: Iterable[str]) -> str:
+    """The phrases as RE2 alternatives, longest first."""
+    return "|".join(sorted({_phrase(p) for p in items}, key=len, reverse=True))
 
 
 def _phrase(phrase: str) -> str:
