@@ -2,9 +2,11 @@
 channel: to direct or private messages, a call, email, a form or a chat (the phrases of
 `data/deflection_phrases.txt`, once the phrases of `data/not_deflection_phrases.txt` such as
 "thanks for contacting us" are taken out), a phone number written out ("1-800-275-2273",
-"0345 606 0345"), a link offered for the customer to write, talk or get help through ("send us
-your details here: https://...", "please tell us more: https://...", "contact my colleagues via:
-https://...", "leave your feedback here - https://..."), or a "Message" button to click.
+"0345 606 0345") or asked for ("phone #"), a link offered for the customer to write, talk or get
+help through ("send us your details here: https://...", "please tell us more: https://...",
+"contact my colleagues via: https://...", "leave your feedback here - https://..."), a link or
+a click to send something through ("use the link below to send us your name", "click here to
+send account type"), a "Message" button to click, or an ask to contact the team directly.
 """
 
 from __future__ import annotations
@@ -36,15 +38,32 @@ _PHONE = (
 
 # Asked to write, talk or get help through a link, in the same sentence: "tell us more: https://",
 # "reach out at https://", "contact my colleagues via: https://", "speak to our experts here:
-# https://", "your feedback here - https://". "Give" and "get support" only with "here" ("give
-# it a try: https://" is an answer), and feedback only with "here" or a colon.
+# https://", "try reaching out to our team https://", "pass your details to us here: https://",
+# "report this to our support team here: https://", "your feedback here - https://", "we'd like
+# to look into this with you here: https://". "Give" and "get support" only with "here" ("give it
+# a try: https://" is an answer), and feedback and a look into it only with "here" or a colon.
 _VIA_LINK = (
-    r"(?i)\b(?:send|provide|share|tell|submit|connect|contact|reach|reached|write|speak|speaking"
-    r"|talk|talking)\b[^.!?\n]{0,80}(?:\bhere\b\s*[:-]?|\bvia\b\s*:?|\bat\b|:)\s*https?://"
+    r"(?i)\b(?:send|provide|share|tell|submit|connect|connecting|contact|contacting|reach|reached"
+    r"|reaching|touch|write|speak|speaking|talk|talking|include|escalate|pass (?:your|us)"
+    r"|report (?:this|it) to|let (?:our|the) team know)\b[^.!?\n]{0,80}"
+    r"(?:\bhere\b\s*[:-]?|\bvia\b\s*:?|\bat\b|\b(?:the|this) link\b\s*:?|\bteam\b|:)\s*https?://"
     r"|\b(?:give|get support)\b[^.!?\n]{0,60}\bhere\b\s*:?\s*https?://"
-    r"|\bfeedback\b[^.!?\n]{0,40}(?:\bhere\b\s*[:-]?|:)\s*https?://"
+    r"|\b(?:feedback|look into|closer look|further look|better look)\b[^.!?\n]{0,40}"
+    r"(?:\bhere\b\s*[:-]?|:)\s*https?://"
+)
+# A link or a click to send, provide or write something through, wherever the link itself is
+# ("please use the link below to send us your name", "click here to send account type").
+_TO_SEND = (
+    r"(?i)\b(?:link|click|tap)\b[^.!?\n]{0,25}\bto\W+(?:send|provide|share|submit|tell|contact"
+    r"|reach|message|dm|chat|talk|speak|write|connect|get in touch)\b"
 )
 _MESSAGE_BUTTON = r"(?i)\bclick\W+(?:on\W+)?(?:the\W+)?['\x{2018}\x{2019}\"]?message\b"
+# Contacting the team directly: an invitation to come back, which names no channel and is taken
+# out, does name one when it adds "directly" ("feel free to reach out to us directly").
+_DIRECTLY = r"(?i)\b(?:reach out to|reach|contact|message|email|call) us\s+direct"
+# A phone number asked for as "phone #" (a word list cannot hold "#", which starts a comment).
+_PHONE_ASKED = r"(?i)\bphone ?#"
+_RAW = (_VIA_LINK, _TO_SEND, _MESSAGE_BUTTON, _DIRECTLY, _PHONE_ASKED)
 
 
 @cache
@@ -61,7 +80,7 @@ def deflections(texts: pa.Array) -> np.ndarray:
     words = pc.replace_substring_regex(words_only(texts), not_deflecting, " ")
     found = pc.match_substring_regex(words, deflecting)
     raw = pc.fill_null(texts.cast(pa.string()), "")
-    for pattern in (_VIA_LINK, _MESSAGE_BUTTON):
+    for pattern in _RAW:
         found = pc.or_(found, pc.match_substring_regex(raw, pattern))
     return np.asarray(found.to_numpy(zero_copy_only=False))
 
