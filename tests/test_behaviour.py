@@ -152,6 +152,10 @@ def test_odd_texts_are_no_asks_and_no_duplicates(text: str | None) -> None:
         ("Good morning! Lucy here until 16:00", False, True, False),
         ("https://t.co/x #chifoo cool", False, True, False),
         ("https://t.co/x @anna thanks", False, True, True),
+        ("@123 Thanks for the file, we'll get back to you once we hear.", True, False, True),
+        ("@123 Pls provide the same within 24 hrs.", True, False, True),
+        ("Off to Portland for the whole weekend.", False, True, False),
+        ("#chifoo Howdy folks! Nobody has shown up yet.", False, True, False),
         (None, False, True, False),
     ],
 )
@@ -170,6 +174,13 @@ def test_what_a_text_says_about_giving(
         ("20% off all helmets", True),
         ("Does anybody know when the new app is out?", True),
         ("Swing by and we'll have a look", False),
+        ("Summer sale: everything must go", True),  # a promotion named in a post
+        ("@123 We turned off online ordering tonight for our annual promo.", False),  # answers
+        ("@123 Please check out our help page: https://t.co/x", False),
+        ("@123 Sign up here to be the first to hear: https://t.co/x", True),  # a call, anywhere
+        ("@123 Use code SPOKES10 at the till", True),
+        ("Coming up next week, let me know if interested in being a panelist", True),
+        ("There are still plenty of seats: https://t.co/x", True),
     ],
 )
 def test_asks(text: str, expected: bool) -> None:
@@ -242,8 +253,9 @@ def test_give_and_ask_on_hand_labelled_host_messages(tmp_path: Path) -> None:
     scores = {(s, c): (p, r) for s, c, _, p, r in behaviour_scores(classes)}
     floors = {  # (precision, recall) the sets hold, see the docs
         ("test", "give"): (0.85, 0.9),
-        ("fourth", "give"): (0.75, 0.9),
-        ("test", "ask"): (0.7, 0.5),
+        ("fourth", "give"): (0.8, 0.9),
+        ("test", "ask"): (0.85, 0.5),
+        ("fourth", "ask"): (0.85, 0.5),
     }
     for key, (precision, recall) in floors.items():
         assert scores[key][0] >= precision and scores[key][1] >= recall, key

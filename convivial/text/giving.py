@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from convivial.text.cleaning import LINK, words_only
 from convivial.text.wordlists import matches, opening_pattern, phrase_pattern, phrases
 
-__all__ = ["LISTS", "GivingSignals", "giving_signals"]
+__all__ = ["LISTS", "GivingSignals", "addressed", "giving_signals"]
 
 LISTS = ("holding_phrases", "chatter_openers")
 _WORD = r"[^\s!-/:-@\[-`{-~]+"  # anything but spaces and ASCII punctuation
@@ -51,9 +51,14 @@ def giving_signals(texts: pa.Array) -> GivingSignals:
     holding, opening = _patterns()
     words = words_only(texts)
     no_hashtags = pc.replace_substring_regex(words, r"#\w+", " ")
-    raw = pc.fill_null(texts.cast(pa.large_string()), "")
     return GivingSignals(
         holding=matches(words, holding),
         chatter=matches(words, opening) | ~matches(no_hashtags, _THREE_WORDS),
-        addressed=matches(pc.replace_substring_regex(raw, LINK, " "), _ADDRESSED),
+        addressed=addressed(texts),
     )
+
+
+def addressed(texts: pa.Array) -> np.ndarray:
+    """Whether each text opens with an @handle, links aside (null text: no)."""
+    raw = pc.fill_null(texts.cast(pa.large_string()), "")
+    return matches(pc.replace_substring_regex(raw, LINK, " "), _ADDRESSED)
