@@ -5,9 +5,12 @@ Exit codes: 0 success, 1 bad input or usage (one-line reason on stderr), 2 inter
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
@@ -56,7 +59,7 @@ from convivial.sources import SourceError, source_names
 from convivial.store import BadSetting, ImportRecord, Store, WorkspaceBusy
 from convivial.workspace import TeamConfig, Workspace, WorkspaceError, parse_account
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "run"]
 
 app = typer.Typer(
     name="convivial",
@@ -763,6 +766,29 @@ class _LabelProgress:
             self._task = self._bar.add_task("labels", total=total)
         assert self._task is not None
         self._bar.update(self._task, completed=done)
+
+
+def run() -> None:
+    """The `convivial` command: `main`, then a quick exit.
+
+    The modules imported by now live as long as the process, so the garbage collector is told to
+    leave them be (`gc.freeze`). Once the command is done, other threads are waited for, exit
+    handlers run and the output is flushed, and the process ends without tearing the interpreter
+    down: that teardown only frees memory the system takes back anyway, and with the libraries
+    loaded here it costs a third of a second of full garbage collections."""
+    gc.freeze()
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main() -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -344,3 +346,27 @@ def test_a_memory_limit_duckdb_does_not_take(
             store.arrow("SELECT current_setting('memory_limit') AS m")["m"][0].as_py()
             == "286.1 MiB"
         )
+
+
+def test_the_installed_command_keeps_output_data_and_exit_codes(tmp_path: Path) -> None:
+    """The `convivial` command ends without tearing the interpreter down: its output, the
+    workspace it wrote and its exit codes must be what `main` gives."""
+    command = Path(sys.executable).with_name("convivial")
+    root = tmp_path / "ws"
+    messages = tmp_path / "messages.csv"
+    messages.write_text(HEADER + row("1") + row("2", "hi there"), encoding="utf-8")
+
+    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [command, "-w", root, *args], capture_output=True, text=True, check=False
+        )
+
+    assert run("init").returncode == 0
+    imported = run("import", "csv", messages)
+    assert imported.returncode == 0, imported.stderr
+    assert "2 messages" in summary(imported.stdout)
+    with store_of(root) as store:  # written, committed and closed by the process that ended
+        assert store.counts()["messages"] == 2
+    missing = run("import", "csv", tmp_path / "nope.csv")
+    assert missing.returncode == 1
+    assert "no such file" in error_reason(missing.stderr, tmp_path / "nope.csv")
