@@ -232,9 +232,11 @@ def test_every_labelled_message_is_in_one_set_only() -> None:
 UNREAD_FLOORS = {
     ("service_test", "request"): (0.85, 0.85),  # the target
     ("service_fifth", "signed"): (0.95, 0.95),  # the target
+    ("service_sixth", "deflection"): (0.96, 0.87),  # recall below the 0.95 target
+    ("service_sixth", "signed"): (0.99, 0.98),
 }
-"""(precision, recall) each classifier keeps on a set never read to tune it. Deflection has none
-now: the fifth set, the last one it had not read, was read for its fifth round."""
+"""(precision, recall) each classifier keeps on a set never read to tune it: the target on the
+older sets, the measured figures rounded down on the sixth, so that any drop fails."""
 
 
 def test_classifiers_keep_their_scores_on_sets_never_read_to_tune_them() -> None:
