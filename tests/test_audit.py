@@ -92,9 +92,8 @@ def test_the_demo_spikes_are_found_and_engage_less(tmp_path: Path, cli: CliRun) 
 
 def test_what_a_platform_never_shows_is_missing_not_zero() -> None:
     as_of = datetime(2026, 1, 1)
-    bluesky = features([{"platform": "bluesky", "followers": 10, "listed": 5}], as_of).matrix[0]
-    assert np.isnan(bluesky[FEATURES.index("log_listed")])  # Bluesky shows no lists
-    assert np.isnan(bluesky[FEATURES.index("has_url")])  # nor a profile URL
+    bluesky = features([{"platform": "bluesky", "followers": 10, "profile_url": "x"}], as_of)
+    assert np.isnan(bluesky.matrix[0, FEATURES.index("has_url")])  # Bluesky shows no profile URL
     profiled = features([{"platform": "twitter", "followers": 3, "bio": None}], as_of).matrix[0]
     assert profiled[FEATURES.index("bio_length")] == 0  # a profile read with no bio: empty
     named = features([{"platform": "twitter", "handle": "ann", "bio": None}], as_of).matrix[0]

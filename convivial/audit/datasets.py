@@ -44,7 +44,6 @@ def read_cresci(folder: Path) -> Labelled:
                 out.rows.append(
                     {
                         "handle": r["screen_name"],
-                        "display_name": r["name"],
                         "followers": r["followers_count"],
                         "following": r["friends_count"],
                         "posts": r["statuses_count"],
@@ -75,8 +74,6 @@ def read_instagram(folder: Path, name: str) -> Labelled:
                     "has_url": r["external URL"] == "1",
                     "default_avatar": r["profile pic"] == "0",
                     "handle_digits": float(r["nums/length username"]),
-                    "name_words": float(r["fullname words"]),
-                    "name_is_handle": float(r["name==username"]),
                 }
             )
             out.fake.append(r["fake"] == "1")

@@ -1,21 +1,25 @@
 """Profile features for the follower audit, the same for every platform.
 
 A profile is whatever fields its platform exposes (X, Mastodon, Bluesky, Instagram all show some
-of them): handle, display name, followers, following, posts, bio, default avatar, profile URL,
-listed count, account creation and last post, read at a moment `as_of`. Each feature is a number,
-or NaN when the platform does not give the field: a missing field is missing, never zero, and the
-model (gradient-boosted trees) learns what a missing value says.
+of them): handle, followers, following, posts, bio, default avatar, profile URL, listed count,
+account creation and last post, read at a moment `as_of`. Each feature is a number, or NaN when
+the platform does not give the field: a missing field is missing, never zero.
 
-Features:
-- `log_followers`, `log_following`, `log_posts`, `log_listed`: log(1 + count);
-- `follow_ratio`: log(1 + following) - log(1 + followers);
-- `age_days`: days from creation to `as_of`; `posts_per_day`: posts ÷ max(age, 1 day);
-- `bio_length`: characters of the bio (at most 10,000); `has_url`, `default_avatar`: 1 or 0;
-- `handle_digits`: digits ÷ length of the handle; `name_words`: words in the display name;
-  `name_is_handle`: 1 when the display name is the handle.
-A count below zero, a creation date after `as_of` or beyond 2100, is treated as missing and the
-profile marked `doubtful`: its score says so rather than guessing. A profile with no field known
-at all (an X archive's follower.js gives ids only) is `doubtful` too.
+Features (`DIRECTION`), each one that means the same on every platform the model learns from,
+with the direction in which it makes a profile more likely fake:
+- `log_followers`, `log_posts`: log(1 + count), fewer is more likely fake;
+- `follow_ratio`: log(1 + following) - log(1 + followers), higher is more likely fake;
+- `bio_length`: characters of the bio (at most 10,000), shorter is more likely fake;
+- `has_url`, `default_avatar`: 1 or 0; a profile URL makes fake less likely, a default avatar
+  more;
+- `handle_digits`: digits / length of the handle, more is more likely fake.
+Account age and listed count are not features: the training data has them on one platform only,
+so their presence would stand for the platform. Nor are the following count alone and the words of
+the display name (each points opposite ways on the two platforms), nor whether the display name is
+the handle (no sign on either).
+A count below zero, a creation date after `as_of` or beyond 2100, is impossible and the profile is
+marked `doubtful`: its score says so rather than guessing. A profile with no feature known at all
+(an X archive's follower.js gives ids only) is `doubtful` too.
 """
 
 from __future__ import annotations
@@ -28,46 +32,24 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["FEATURES", "Profiles", "features"]
+__all__ = ["DIRECTION", "FEATURES", "Profiles", "features"]
 
-FEATURES = (
-    "log_followers",
-    "log_following",
-    "log_posts",
-    "log_listed",
-    "follow_ratio",
-    "age_days",
-    "posts_per_day",
-    "bio_length",
-    "has_url",
-    "default_avatar",
-    "handle_digits",
-    "name_words",
-    "name_is_handle",
-)
+DIRECTION = {
+    "log_followers": -1,
+    "log_posts": -1,
+    "follow_ratio": 1,
+    "bio_length": -1,
+    "has_url": -1,
+    "default_avatar": 1,
+    "handle_digits": 1,
+}
+"""Each feature and the sign of its effect on the probability of fake (the model's monotonic
+constraints)."""
+FEATURES = tuple(DIRECTION)
 MAX_BIO = 10_000
-ALL_FIELDS = frozenset(
-    {"followers", "following", "posts", "listed", "bio", "profile_url", "default_avatar"}
-    | {"created_at"}
-)
-PLATFORM_FIELDS = {
-    "twitter": ALL_FIELDS,
-    "mastodon": ALL_FIELDS - {"listed"},
-    "bluesky": ALL_FIELDS - {"listed", "profile_url"},
-    "instagram": ALL_FIELDS - {"listed", "created_at"},
-}
-"""The profile fields each platform shows. A field a platform does not show is missing for its
-accounts whatever a source filled in; other platforms use whatever their profiles give."""
-FIELD_FEATURES = {
-    "followers": ("log_followers", "follow_ratio"),
-    "following": ("log_following", "follow_ratio"),
-    "posts": ("log_posts", "posts_per_day"),
-    "listed": ("log_listed",),
-    "bio": ("bio_length",),
-    "profile_url": ("has_url",),
-    "default_avatar": ("default_avatar",),
-    "created_at": ("age_days", "posts_per_day"),
-}
+HIDDEN = {"bluesky": ("has_url",)}
+"""The features a platform cannot give (Bluesky shows no profile URL): missing for its accounts
+whatever a source filled in."""
 LATEST = datetime(2100, 1, 1)
 
 
@@ -80,11 +62,10 @@ class Profiles:
 
 
 def features(rows: Sequence[Mapping[str, Any]], as_of: datetime) -> Profiles:
-    """Features of each profile. Keys read (all optional): platform, handle, display_name,
-    followers, following, posts, listed, bio (or bio_length), profile_url (or has_url),
-    default_avatar,
-    created_at, handle_digits and name_words (when only those are known of the names), and
-    as_of (when profiles were read at different moments)."""
+    """Features of each profile. Keys read (all optional): platform, handle, followers,
+    following, posts, listed, bio (or bio_length), profile_url (or has_url), default_avatar,
+    created_at, handle_digits (when only that is known of the handle), and as_of (when profiles
+    were read at different moments)."""
     matrix = np.full((len(rows), len(FEATURES)), np.nan)
     doubtful = np.zeros(len(rows), dtype=bool)
     for i, row in enumerate(rows):
@@ -104,57 +85,42 @@ def _one(row: Mapping[str, Any], as_of: datetime) -> tuple[dict[str, float], boo
         if value is not None and value < 0:
             odd, value = True, None
         counts[name] = value
-        if value is not None:
-            out[f"log_{name}"] = math.log1p(value)
+    for name in ("followers", "posts"):
+        known = counts[name]
+        if known is not None:
+            out[f"log_{name}"] = math.log1p(known)
     if counts["followers"] is not None and counts["following"] is not None:
         out["follow_ratio"] = math.log1p(counts["following"]) - math.log1p(counts["followers"])
     created = row.get("created_at")
     if isinstance(created, datetime):
         created = created.replace(tzinfo=None)
-        if created > as_of or created >= LATEST:
-            odd = True
-        else:
-            age = (as_of - created).total_seconds() / 86400
-            out["age_days"] = age
-            if counts["posts"] is not None:
-                out["posts_per_day"] = counts["posts"] / max(age, 1.0)
+        odd = odd or created > as_of or created >= LATEST
     # With a profile read (any count known), an empty bio or URL is an empty one; without, the
     # account is only a name in someone's data, and they are not known.
     profiled = any(v is not None for v in counts.values())
-    shown = PLATFORM_FIELDS.get(str(row.get("platform") or ""), ALL_FIELDS)
     bio: Any = row.get("bio")
     if isinstance(bio, str):
         out["bio_length"] = float(min(len(bio), MAX_BIO))
         odd = odd or len(bio) > MAX_BIO
     elif row.get("bio_length") is not None:
         out["bio_length"] = float(min(max(_count(row["bio_length"]) or 0, 0), MAX_BIO))
-    elif profiled and "bio" in shown:
+    elif profiled:
         out["bio_length"] = 0.0
     if row.get("profile_url") is not None:
         out["has_url"] = float(bool(row["profile_url"]))
     elif row.get("has_url") is not None:
         out["has_url"] = float(bool(row["has_url"]))
-    elif profiled and "profile_url" in shown:
+    elif profiled:
         out["has_url"] = 0.0
     if row.get("default_avatar") is not None:
         out["default_avatar"] = float(bool(row["default_avatar"]))
-    for field in ALL_FIELDS - shown:  # what the platform never shows is not known
-        for name in FIELD_FEATURES[field]:
-            out.pop(name, None)
+    for name in HIDDEN.get(str(row.get("platform") or ""), ()):
+        out.pop(name, None)
     handle: Any = row.get("handle")
-    display: Any = row.get("display_name")
     if isinstance(handle, str) and handle:
         out["handle_digits"] = sum(c.isdigit() for c in handle) / len(handle)
-        if isinstance(display, str):
-            out["name_is_handle"] = float(display.strip().lower() == handle.lower())
     elif row.get("handle_digits") is not None:
         out["handle_digits"] = float(row["handle_digits"])
-    if isinstance(display, str):
-        out["name_words"] = float(len(display.split()))
-    elif row.get("name_words") is not None:
-        out["name_words"] = float(row["name_words"])
-    if row.get("name_is_handle") is not None and "name_is_handle" not in out:
-        out["name_is_handle"] = float(row["name_is_handle"])
     return out, odd
 
 

@@ -1,17 +1,20 @@
 """Train the follower audit model and evaluate it: `python -m convivial.audit.train [DATA]`.
 
 DATA defaults to ../shared/data/fake_followers beside the checkout. Writes, next to this file,
-`model.joblib` (a gradient-boosted trees classifier over `features.FEATURES`, trained on all of
-Cresci 2015 and the Instagram train split) and `model.json` (the training files' checksums,
-library versions and the evaluation):
+`model.joblib` (a gradient-boosted trees classifier over `features.FEATURES`, held to each
+feature's direction, trained on all of Cresci 2015 and the Instagram train split) and
+`model.json` (the training files' checksums, library versions and the evaluation):
 - `cresci_cv`: 5-fold cross-validation on Cresci 2015, stratified and grouped by account, so no
   account is ever in both training and test (the Instagram train split is in every training
   fold);
 - `instagram_test`: the Instagram test split, never trained on;
 - `held_out_sources`: each source left out of training in turn (the human sample, the bought
-  fakes, the Instagram accounts), scored on it;
+  fakes, the Instagram accounts), scored on it, with the ROC AUC of its scores against the other
+  accounts of its platform (`held_out`);
 - `rules`: the rules commercial audit services used, on Cresci 2015 (`audit.rules`).
-The package ships the result; convivial never trains at run time.
+Every evaluation gives accuracy, precision, recall, F1 and MCC at the model's threshold
+(`model.FAKE_FROM`) and the ROC AUC of its probabilities. The package ships the result; convivial
+never trains at run time.
 """
 
 from __future__ import annotations
@@ -32,8 +35,9 @@ from sklearn.metrics import (
     matthews_corrcoef,
     precision_score,
     recall_score,
+    roc_auc_score,
 )
-from sklearn.model_selection import StratifiedGroupKFold
+from sklearn.model_selection import KFold, StratifiedGroupKFold
 
 from convivial.audit import rules
 from convivial.audit.datasets import (
@@ -44,54 +48,101 @@ from convivial.audit.datasets import (
     read_cresci,
     read_instagram,
 )
-from convivial.audit.features import FEATURES, features
+from convivial.audit.features import DIRECTION, FEATURES, features
+from convivial.audit.model import FAKE_FROM
 
 HERE = Path(__file__).parent
 DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "fake_followers"
 AS_OF = datetime(2020, 1, 1)
-"""Read time for profiles that carry none (Instagram): only `age_days` uses it, and they have
-no creation date."""
+"""Read time for profiles that carry none (Instagram): only the check that an account was not
+created after it is read uses it, and they have no creation date."""
 SEED = 0
 
 
 def model() -> HistGradientBoostingClassifier:
-    return HistGradientBoostingClassifier(random_state=SEED)
+    """Trees held to each feature's direction (`features.DIRECTION`), the two classes weighing
+    the same whatever their counts."""
+    return HistGradientBoostingClassifier(
+        monotonic_cst=[DIRECTION[name] for name in FEATURES],
+        class_weight="balanced",
+        early_stopping=False,
+        random_state=SEED,
+    )
 
 
-def scores(truth: np.ndarray, said: np.ndarray) -> dict[str, float]:
-    """Accuracy, precision, recall, F1 and MCC, fake being the positive class."""
+def fake_probability(x: np.ndarray, y: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """The probability of fake of the rows `score`, by a model trained on `x`, `y`."""
+    return np.asarray(model().fit(x, y).predict_proba(score)[:, 1])
+
+
+def scores(truth: np.ndarray, fake: np.ndarray) -> dict[str, Any]:
+    """Accuracy, precision, recall, F1 and MCC at FAKE_FROM, fake being the positive class, and
+    the ROC AUC of the probabilities `fake` (None when `truth` holds one class)."""
+    said = fake >= FAKE_FROM
     return {
         "accuracy": float(accuracy_score(truth, said)),
         "precision": float(precision_score(truth, said, zero_division=0)),
         "recall": float(recall_score(truth, said, zero_division=0)),
         "f1": float(f1_score(truth, said, zero_division=0)),
         "mcc": float(matthews_corrcoef(truth, said)),
+        "roc_auc": float(roc_auc_score(truth, fake)) if len(set(truth)) == 2 else None,
         "accounts": len(truth),
     }
+
+
+def held_out(
+    x: np.ndarray, y: np.ndarray, source: np.ndarray, platform: np.ndarray
+) -> dict[str, dict[str, Any]]:
+    """Each source scored by models trained without it. Its ROC AUC is over it and the other
+    accounts of its platform (`roc_auc_accounts`), so that a source of one class is still ranked
+    against the other: those are scored out of fold, by 5 models each trained without the source
+    and a fifth of them, and the source by the mean of the 5."""
+    out = {}
+    for name in sorted(set(source)):
+        held = source == name
+        paired = np.flatnonzero(~held & (platform == platform[held][0]))
+        fake = np.zeros(len(y))
+        if len(paired):
+            for _, part in KFold(5, shuffle=True, random_state=SEED).split(paired):
+                keep = ~held
+                keep[paired[part]] = False
+                m = model().fit(x[keep], y[keep])
+                fake[held] += m.predict_proba(x[held])[:, 1] / 5
+                fake[paired[part]] = m.predict_proba(x[paired[part]])[:, 1]
+        else:
+            fake[held] = fake_probability(x[~held], y[~held], x[held])
+        result = scores(y[held], fake[held])
+        ranked = held.copy()
+        ranked[paired] = True
+        result["roc_auc"] = float(roc_auc_score(y[ranked], fake[ranked]))
+        result["roc_auc_accounts"] = int(ranked.sum())
+        out[name] = result
+    return out
 
 
 def evaluate(cresci: Labelled, train: Labelled, test: Labelled) -> dict[str, Any]:
     xc, yc = features(cresci.rows, AS_OF).matrix, np.array(cresci.fake)
     xi, yi = features(train.rows, AS_OF).matrix, np.array(train.fake)
     xt, yt = features(test.rows, AS_OF).matrix, np.array(test.fake)
-    said = np.zeros(len(yc), dtype=bool)
+    fake = np.zeros(len(yc))
     folds = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=SEED)
     for fit, held in folds.split(xc, yc, groups=cresci.account):
-        m = model().fit(np.vstack([xc[fit], xi]), np.concatenate([yc[fit], yi]))
-        said[held] = m.predict(xc[held])
-    out: dict[str, Any] = {"cresci_cv": scores(yc, said)}
-    m = model().fit(np.vstack([xc, xi]), np.concatenate([yc, yi]))
-    out["instagram_test"] = scores(yt, m.predict(xt))
-    sources = np.array(cresci.source + train.source + test.source)
-    x = np.vstack([xc, xi, xt])
-    y = np.concatenate([yc, yi, yt])
-    held_out = {}
-    for source in sorted(set(sources)):
-        keep = sources != source
-        m = model().fit(x[keep], y[keep])
-        held_out[source] = scores(y[~keep], m.predict(x[~keep]))
-    out["held_out_sources"] = held_out
-    out["rules"] = {name: scores(yc, rule(cresci.rows)) for name, rule in rules.RULES.items()}
+        fake[held] = fake_probability(
+            np.vstack([xc[fit], xi]), np.concatenate([yc[fit], yi]), xc[held]
+        )
+    out: dict[str, Any] = {"cresci_cv": scores(yc, fake)}
+    fake = fake_probability(np.vstack([xc, xi]), np.concatenate([yc, yi]), xt)
+    out["instagram_test"] = scores(yt, fake)
+    accounts = cresci.account + train.account + test.account
+    out["held_out_sources"] = held_out(
+        np.vstack([xc, xi, xt]),
+        np.concatenate([yc, yi, yt]),
+        np.array(cresci.source + train.source + test.source),
+        np.array([a.split(":")[0] for a in accounts]),
+    )
+    out["rules"] = {
+        name: scores(yc, rule(cresci.rows).astype(float)) for name, rule in rules.RULES.items()
+    }
     return out
 
 
