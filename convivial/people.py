@@ -158,13 +158,17 @@ def suggestions(store: Store) -> list[Suggestion]:
 
 def merge_suggested(store: Store, threshold: float) -> list[Suggestion]:
     """Merge every suggestion at or above `threshold` that was never merged nor refused;
-    returns those merged."""
+    returns those merged. Nothing to do while the store is as it was after the last merge at
+    this threshold."""
+    if store.merges_checked(threshold):
+        return []
     known = {(m["a"], m["b"]) for m in store.merges()}
     made = []
     for found in suggestions(store):
         if found.confidence >= threshold and (found.a, found.b) not in known:
             store.merge(found.a, found.b, found.confidence, "; ".join(found.reasons), "auto")
             made.append(found)
+    store.save_merges_checked(threshold)
     return made
 
 

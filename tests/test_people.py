@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import CliRun, count
 
-from convivial.people import person_of, suggestions
+from convivial import people
+from convivial.people import Suggestion, merge_suggested, person_of, suggestions
+from convivial.store import Store
 from convivial.workspace import Workspace
 
 DATA = Path(__file__).parent / "data" / "people"
@@ -72,6 +74,31 @@ def test_a_common_name_or_handle_suggests_nobody(root: Path, cli: CliRun, tmp_pa
     assert cli("-w", root, "import", "csv", common)[0] == 0
     with Workspace(root).open_store() as store:
         assert suggestions(store) == before
+
+
+def test_suggestions_are_computed_again_only_when_the_store_or_threshold_changed(
+    root: Path, cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed = []
+
+    def counted(store: Store) -> list[Suggestion]:
+        computed.append(store)
+        return suggestions(store)
+
+    monkeypatch.setattr(people, "suggestions", counted)
+    with Workspace(root).open_store() as store:
+        assert [(s.a, s.b) for s in merge_suggested(store, 0.9)] == [ANNA]
+        assert merge_suggested(store, 0.9) == []
+        assert len(computed) == 1  # the store is as the merge left it
+        assert merge_suggested(store, 0.5) != []
+        assert len(computed) == 2
+    more = tmp_path / "more.csv"
+    more.write_text("platform,account_id,handle\ntwitter,2001,newcomer\n", encoding="utf-8")
+    assert cli("-w", root, "import", "csv", more)[0] == 0
+    with Workspace(root).open_store() as store:
+        assert merge_suggested(store, 0.5) == []
+        assert merge_suggested(store, 0.5) == []
+    assert len(computed) == 3  # once more, after the import
 
 
 def test_sure_suggestions_merge_by_themselves_and_metrics_count_people(

@@ -415,6 +415,20 @@ class Store:
         con = self.ibis()
         return con.table("team_messages"), con.table("team_interactions")
 
+    # -- the suggested merges of people, checked ----------------------------------------------
+
+    def merges_checked(self, threshold: float) -> bool:
+        """Whether the suggested merges were last made at `threshold` with the store as it is
+        (its accounts, interactions and merges): then no new suggestion can reach it."""
+        return self._kept_version("merge_check_version") == self._merge_inputs(threshold)
+
+    def save_merges_checked(self, threshold: float) -> None:
+        """Record that the suggested merges at `threshold` were made with the store as it is."""
+        self._keep("merge_check_version", lambda: self._merge_inputs(threshold), [])
+
+    def _merge_inputs(self, threshold: float) -> str:
+        return f"{threshold!r}-{self.data_state()}"
+
     def _kept_version(self, table: str) -> str | None:
         """The fingerprint a derived table was saved with, if any."""
         rows = self._con.execute(f"SELECT version FROM {table}").fetchall()
