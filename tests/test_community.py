@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from convivial.importer import import_files
@@ -649,7 +650,10 @@ def test_strong_ties_cases() -> None:
         edge("jon", "shop", 2, W2, W3),
         edge("shop", "jon", 1, W3),
     ]
-    assert strong_ties(edges, hosts) == {frozenset({"bob", "cat"}), frozenset({HOST, "jon"})}
+    assert strong_ties(pa.Table.from_pylist(edges), hosts) == {
+        frozenset({"bob", "cat"}),
+        frozenset({HOST, "jon"}),
+    }
 
 
 def test_strong_ties_host_is_one_party() -> None:
@@ -664,8 +668,8 @@ def test_strong_ties_host_is_one_party() -> None:
         edge("anna", "shop", 3, W2),
         edge("shop", "anna", 3, W3),
     ]
-    assert strong_ties(edges, hosts) == {frozenset({HOST, "kim"})}
+    assert strong_ties(pa.Table.from_pylist(edges), hosts) == {frozenset({HOST, "kim"})}
 
 
 def test_strong_ties_none() -> None:
-    assert strong_ties([], frozenset({"shop"})) == set()
+    assert strong_ties(pa.Table.from_pylist([]), frozenset({"shop"})) == set()

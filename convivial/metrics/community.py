@@ -15,6 +15,8 @@ from typing import Any
 
 import ibis
 import igraph
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from convivial.metrics.counts import CONVERSATIONAL
 from convivial.metrics.listening import directed_answered
@@ -75,10 +77,10 @@ def host_speech(scope: Scope) -> Any:
     return m.filter(m.author_is_host & m.kind.isin(["post", "reply", "quote"]))
 
 
-def edges_by_team(scope: Scope, window: Window | None = None) -> dict[str, list[dict[str, Any]]]:
-    """Each team's directed conversational edges: actor_key, target_key, actor_is_host,
-    target_is_host, n (interactions), rm (of which replies and mentions), week_list (distinct
-    ISO weeks)."""
+def edges_by_team(scope: Scope, window: Window | None = None) -> dict[str, pa.Table]:
+    """Each team's directed conversational edges, as columns: actor_key, target_key,
+    actor_is_host, target_is_host, n (interactions), rm (of which replies and mentions),
+    week_list (distinct ISO weeks)."""
     conv = conversational(scope, window)
     conv = conv.mutate(week=conv.created_at.truncate("W"))
     grouped = conv.group_by(
@@ -88,32 +90,60 @@ def edges_by_team(scope: Scope, window: Window | None = None) -> dict[str, list[
         rm=conv.count(where=conv.kind.isin(["reply", "mention"])),
         week_list=conv.week.collect(distinct=True),
     )
-    out: dict[str, list[dict[str, Any]]] = {team: [] for team in scope.teams}
-    for row in table_rows(grouped):
-        out.setdefault(row["team"], []).append(row)
-    return out
+    table = grouped.to_pyarrow()
+    return {team: table.filter(pc.equal(table["team"], team)) for team in scope.teams}
 
 
-def strong_ties(edges: Iterable[dict[str, Any]], hosts: frozenset[str]) -> set[frozenset[str]]:
+def strong_ties(edges: pa.Table, hosts: frozenset[str]) -> set[frozenset[str]]:
     """Unordered pairs with conversational interactions in both directions, in >= 2 distinct ISO
     weeks and >= 3 interactions in all. Host accounts are one party, `HOST`.
 
-    `edges` rows need actor_key, target_key, n and week_list (the distinct ISO weeks)."""
-    pairs: dict[frozenset[str], dict[str, Any]] = {}
-    for e in edges:
-        a = HOST if e["actor_key"] in hosts else e["actor_key"]
-        b = HOST if e["target_key"] in hosts else e["target_key"]
-        if a == b:
-            continue
-        pair = frozenset((a, b))
-        entry = pairs.setdefault(pair, {"dirs": set(), "n": 0, "weeks": set()})
-        entry["dirs"].add(a)
-        entry["n"] += e["n"]
-        entry["weeks"].update(e["week_list"])
+    `edges` needs the columns actor_key, target_key, n and week_list (the distinct ISO
+    weeks)."""
+    if not edges.num_rows:
+        return set()
+    host_keys = pa.array(sorted(hosts), pa.string())
+
+    def party(column: str) -> pa.ChunkedArray:
+        keys = edges[column]
+        return pc.if_else(pc.is_in(keys, value_set=host_keys), HOST, keys)
+
+    a, b = party("actor_key"), party("target_key")
+    forward = pc.less(a, b)  # each pair once, as (lo, hi), and the direction of each edge
+    pairs = pa.table(
+        {
+            "lo": pc.if_else(forward, a, b),
+            "hi": pc.if_else(forward, b, a),
+            "forward": forward,
+            "n": edges["n"],
+            "weeks": edges["week_list"],
+        }
+    ).filter(pc.not_equal(a, b))
+    totals = pairs.group_by(["lo", "hi"]).aggregate([("n", "sum"), ("forward", "count_distinct")])
+    week_of = pc.list_parent_indices(pairs["weeks"])
+    weeks = (
+        pa.table(
+            {
+                "lo": pc.take(pairs["lo"], week_of),
+                "hi": pc.take(pairs["hi"], week_of),
+                "week": pc.list_flatten(pairs["weeks"]),
+            }
+        )
+        .group_by(["lo", "hi"])
+        .aggregate([("week", "count_distinct")])
+    )
+    both = totals.join(weeks, ["lo", "hi"])
+    strong = both.filter(
+        pc.and_(
+            pc.and_(
+                pc.greater_equal(both["n_sum"], 3), pc.equal(both["forward_count_distinct"], 2)
+            ),
+            pc.greater_equal(both["week_count_distinct"], 2),
+        )
+    )
     return {
-        pair
-        for pair, entry in pairs.items()
-        if len(entry["dirs"]) == 2 and entry["n"] >= 3 and len(entry["weeks"]) >= 2
+        frozenset(pair)
+        for pair in zip(strong["lo"].to_pylist(), strong["hi"].to_pylist(), strict=True)
     }
 
 
@@ -132,9 +162,7 @@ def bus_factor(contributions: Iterable[int]) -> int | None:
     return len(ordered)
 
 
-def _core(
-    edges: list[dict[str, Any]], hosts: frozenset[str]
-) -> tuple[set[str], set[frozenset[str]]]:
+def _core(edges: pa.Table, hosts: frozenset[str]) -> tuple[set[str], set[frozenset[str]]]:
     ties = strong_ties(edges, hosts)
     return {key for pair in ties for key in pair if key != HOST}, ties
 
@@ -149,14 +177,12 @@ def community_metrics(
     listening = _per_team(_listening_totals(scope))
     speech = _per_team(_speech_totals(scope))
     newcomers = _per_team(_newcomers(scope))
-    was_core = {
-        team: _core(previous.get(team, []), scope.host_keys[team])[0] for team in scope.teams
-    }
+    was_core = {team: _core(previous[team], scope.host_keys[team])[0] for team in scope.teams}
     recent, last_seen = _recent_activity(scope, set().union(*was_core.values()))
     out = {}
     for team in scope.teams:
         result = CommunityMetrics()
-        _from_edges(edges.get(team, []), scope.host_keys[team], followers.get(team), result)
+        _from_edges(edges[team], scope.host_keys[team], followers.get(team), result)
         li, sp, nc = listening.get(team, {}), speech.get(team, {}), newcomers.get(team, {})
         result.ratio(
             "listening_rate",
@@ -190,30 +216,44 @@ def _per_team(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def _from_edges(
-    edges: list[dict[str, Any]],
+    edges: pa.Table,
     hosts: frozenset[str],
     followers: int | None,
     out: CommunityMetrics,
 ) -> None:
     """The metrics that one team's edge list decides."""
-    member_edges = [e for e in edges if not e["actor_is_host"]]
-    m2m = [e for e in member_edges if not e["target_is_host"]]
-    active = {e["actor_key"] for e in member_edges}
+    member_edges = edges.filter(pc.invert(edges["actor_is_host"]))
+    m2m = member_edges.filter(pc.invert(member_edges["target_is_host"]))
+    active = set(pc.unique(member_edges["actor_key"]).to_pylist())
     out.active = active
-    out.edges = [(e["actor_key"], e["target_key"], int(e["n"])) for e in edges]
+    out.edges = list(
+        zip(
+            edges["actor_key"].to_pylist(),
+            edges["target_key"].to_pylist(),
+            edges["n"].to_pylist(),
+            strict=True,
+        )
+    )
     out.values["active_members"] = len(active)
     out.ratio(
         "member_to_member_share",
-        sum(e["n"] for e in m2m),
-        sum(e["n"] for e in member_edges),
+        _total(m2m["n"]),
+        _total(member_edges["n"]),
         "no member spoke in the window",
     )
-    directed = {(e["actor_key"], e["target_key"]) for e in m2m}
+    m2m_pairs = list(zip(m2m["actor_key"].to_pylist(), m2m["target_key"].to_pylist(), strict=True))
+    directed = set(m2m_pairs)
     pairs = {frozenset(p) for p in directed if p[0] != p[1]}
     both = {p for p in pairs if all((a, b) in directed for a in p for b in p if a != b)}
     out.ratio("member_reciprocity", len(both), len(pairs), "no two members talked")
-    addressed = {e["actor_key"] for e in member_edges if e["target_is_host"] and e["rm"]}
-    answered = {e["target_key"] for e in edges if e["actor_is_host"] and e["rm"]}
+    spoke = pc.greater(edges["rm"], 0)  # with replies or mentions, not only shares or quotes
+    addressed = _keys(
+        edges,
+        pc.and_(pc.invert(edges["actor_is_host"]), edges["target_is_host"]),
+        spoke,
+        "actor_key",
+    )
+    answered = _keys(edges, edges["actor_is_host"], spoke, "target_key")
     out.ratio(
         "host_reciprocity",
         len(addressed & answered),
@@ -234,16 +274,23 @@ def _from_edges(
     else:
         out.values["core_to_followers"] = None
         out.reasons["core_to_followers"] = "no followers known"
-    _host_independence(m2m, active, out)
-    contributions: dict[str, int] = defaultdict(int)
-    for e in m2m:
-        contributions[e["actor_key"]] += e["n"]
-    out.values["bus_factor"] = bus_factor(contributions.values())
+    _host_independence(m2m_pairs, active, out)
+    contributions = m2m.group_by("actor_key").aggregate([("n", "sum")])
+    out.values["bus_factor"] = bus_factor(contributions["n_sum"].to_pylist())
     if out.values["bus_factor"] is None:
         out.reasons["bus_factor"] = "no member-to-member interactions"
 
 
-def _host_independence(m2m: list[dict[str, Any]], active: set[str], out: CommunityMetrics) -> None:
+def _total(counts: pa.ChunkedArray) -> int:
+    return int(pc.sum(counts).as_py() or 0)
+
+
+def _keys(edges: pa.Table, where: Any, also: Any, column: str) -> set[str]:
+    """The distinct keys of `column` on the edges where both masks hold."""
+    return set(pc.unique(edges.filter(pc.and_(where, also))[column]).to_pylist())
+
+
+def _host_independence(m2m: list[tuple[str, str]], active: set[str], out: CommunityMetrics) -> None:
     """Active members in the largest connected component of the undirected member-only graph,
     over active members (members only spoken to link the graph but are not counted, so the
     value stays within 0..1)."""
@@ -251,11 +298,9 @@ def _host_independence(m2m: list[dict[str, Any]], active: set[str], out: Communi
         out.values["host_independence"] = None
         out.reasons["host_independence"] = "no active members"
         return
-    names = sorted(active | {e["target_key"] for e in m2m})
+    names = sorted(active | {target for _, target in m2m})
     index = {name: i for i, name in enumerate(names)}
-    graph = igraph.Graph(
-        n=len(names), edges=[(index[e["actor_key"]], index[e["target_key"]]) for e in m2m]
-    )
+    graph = igraph.Graph(n=len(names), edges=[(index[a], index[b]) for a, b in m2m])
     largest = max(
         sum(1 for v in c if names[v] in active) for c in graph.connected_components(mode="weak")
     )
