@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pytest
 from conftest import SHARED, CliRun
 
@@ -98,3 +99,37 @@ def test_what_a_platform_never_shows_is_missing_not_zero() -> None:
     assert profiled[FEATURES.index("bio_length")] == 0  # a profile read with no bio: empty
     named = features([{"platform": "twitter", "handle": "ann", "bio": None}], as_of).matrix[0]
     assert np.isnan(named[FEATURES.index("bio_length")])  # only a name in someone's data
+
+
+def test_a_table_and_its_rows_get_the_same_audit() -> None:
+    table = pa.table(
+        {
+            "platform": ["twitter", "bluesky", None, "mastodon"],
+            "handle": ["ann_1984", "bo.bsky.social", "", "z\u00e9\u0661\u0662\u00b2"],
+            "followers": pa.array([120, 3, None, -1], pa.int64()),
+            "following": pa.array([80, 900, None, 5], pa.int64()),
+            "posts": pa.array([0, 12, None, 7], pa.int64()),
+            "bio": ["cyclist", None, None, "x" * 10_001],
+            "profile_url": ["https://a.example", "https://b.example", None, ""],
+            "default_avatar": [False, True, None, None],
+            "created_at": pa.array([datetime(2020, 1, 1), None, None, datetime(2027, 1, 1)]),
+            "last_post_at": pa.array([None, datetime(2025, 1, 1), None, datetime(2025, 12, 1)]),
+        }
+    )
+    as_of = datetime(2026, 1, 1)
+    by_table, by_rows = classify(table, as_of), classify(table.to_pylist(), as_of)
+    assert list(by_table.classes) == list(by_rows.classes)
+    assert np.array_equal(by_table.fake_probability, by_rows.fake_probability)
+    assert list(by_table.doubtful) == list(by_rows.doubtful) == [False, False, True, True]
+    matrix = features(table, as_of).matrix
+    assert np.array_equal(matrix, features(table.to_pylist(), as_of).matrix, equal_nan=True)
+    # digits of any script: two Arabic-Indic digits and a superscript two, of five characters
+    assert matrix[3, FEATURES.index("handle_digits")] == 3 / 5
+
+
+def test_counts_read_from_text_are_numbers() -> None:
+    as_of = datetime(2026, 1, 1)
+    read = [{"followers": "12", "following": " 3 ", "posts": "", "bio_length": "x"}]
+    given = [{"followers": 12, "following": 3, "posts": None, "bio_length": 0}]
+    read_at, given_at = features(read, as_of), features(given, as_of)
+    assert np.array_equal(read_at.matrix, given_at.matrix, equal_nan=True)

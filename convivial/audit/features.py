@@ -20,6 +20,9 @@ the handle (no sign on either).
 A count below zero, a creation date after `as_of` or beyond 2100, is impossible and the profile is
 marked `doubtful`: its score says so rather than guessing. A profile with no feature known at all
 (an X archive's follower.js gives ids only) is `doubtful` too.
+
+Profiles come as an Arrow table with a column per field (`FIELDS`; an absent column is missing
+for every profile) or as rows (dicts), and are computed on as columns (`profile_table`).
 """
 
 from __future__ import annotations
@@ -31,8 +34,10 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
-__all__ = ["DIRECTION", "FEATURES", "Profiles", "features"]
+__all__ = ["DIRECTION", "FEATURES", "FIELDS", "Profiles", "features", "profile_table"]
 
 DIRECTION = {
     "log_followers": -1,
@@ -51,6 +56,19 @@ HIDDEN = {"bluesky": ("has_url",)}
 """The features a platform cannot give (Bluesky shows no profile URL): missing for its accounts
 whatever a source filled in."""
 LATEST = datetime(2100, 1, 1)
+COUNTS = ("followers", "following", "posts", "listed")
+FIELDS = {
+    "platform": pa.string(),
+    "handle": pa.string(),
+    "bio": pa.string(),
+    **dict.fromkeys((*COUNTS, "bio_length", "handle_digits"), pa.float64()),
+    **dict.fromkeys(("profile_url", "has_url", "default_avatar"), pa.bool_()),
+    **dict.fromkeys(("created_at", "last_post_at", "as_of"), pa.timestamp("us")),
+}
+"""The fields read (all optional) and their type in `profile_table`: bio_length (when the bio's
+text is not known), has_url (when the URL is not), handle_digits (when only that is known of the
+handle), as_of (when profiles were read at different moments). A profile URL is true when not
+empty."""
 
 
 @dataclass(frozen=True)
@@ -61,74 +79,127 @@ class Profiles:
     doubtful: np.ndarray
 
 
-def features(rows: Sequence[Mapping[str, Any]], as_of: datetime) -> Profiles:
-    """Features of each profile. Keys read (all optional): platform, handle, followers,
-    following, posts, listed, bio (or bio_length), profile_url (or has_url), default_avatar,
-    created_at, handle_digits (when only that is known of the handle), and as_of (when profiles
-    were read at different moments)."""
-    matrix = np.full((len(rows), len(FEATURES)), np.nan)
-    doubtful = np.zeros(len(rows), dtype=bool)
-    for i, row in enumerate(rows):
-        values, odd = _one(row, as_of)
-        matrix[i] = [values.get(name, math.nan) for name in FEATURES]
-        doubtful[i] = odd or not values
+def profile_table(profiles: pa.Table | Sequence[Mapping[str, Any]]) -> pa.Table:
+    """The profiles as a table of `FIELDS`, each of its type (a table's zoned times in UTC). From
+    rows: a number may be a string ("123" from a CSV file), one that is not a number (or NaN) is
+    NaN, None is null; a true or false field is the truth of its value; a text or time that is
+    not one is null, and a time keeps its wall clock without its time zone."""
+    if isinstance(profiles, pa.Table):
+        return pa.table({n: _typed(profiles, n, kind) for n, kind in FIELDS.items()})
+    columns = {}
+    for name, kind in FIELDS.items():
+        values = [row.get(name) for row in profiles]
+        if kind == pa.float64():
+            columns[name] = _numbers(values)
+        elif kind == pa.bool_():
+            columns[name] = pa.array([None if v is None else bool(v) for v in values], kind)
+        elif kind == pa.string():
+            columns[name] = pa.array([v if isinstance(v, str) else None for v in values], kind)
+        else:
+            columns[name] = pa.array([_moment(v) for v in values], kind)
+    return pa.table(columns)
+
+
+def features(profiles: pa.Table | Sequence[Mapping[str, Any]], as_of: datetime) -> Profiles:
+    """Features of each profile (a table or rows, `profile_table`), read at `as_of` unless its
+    own as_of says otherwise."""
+    table = profile_table(profiles)
+    counts = {name: floats(table[name]) for name in COUNTS}
+    negative = np.any([count < 0 for count in counts.values()], axis=0)
+    counts = {name: np.where(count < 0, np.nan, count) for name, count in counts.items()}
+    # With a profile read (any count known), an empty bio or URL is an empty one; without, the
+    # account is only a name in someone's data, and they are not known.
+    profiled = np.where(np.any([~np.isnan(c) for c in counts.values()], axis=0), 0.0, np.nan)
+    log_followers, log_following = _log1p(counts["followers"]), _log1p(counts["following"])
+    with np.errstate(invalid="ignore"):  # infinite counts: the ratio is NaN
+        ratio = log_following - log_followers
+    text = floats(pc.utf8_length(table["bio"]))
+    given = pc.is_valid(table["bio_length"]).to_numpy()  # a length that is not a number is 0
+    stated = np.where(given, np.nan_to_num(floats(table["bio_length"]), nan=0.0), np.nan)
+    columns = {
+        "log_followers": log_followers,
+        "log_posts": _log1p(counts["posts"]),
+        "follow_ratio": ratio,
+        "bio_length": _first(np.minimum(text, MAX_BIO), np.clip(stated, 0, MAX_BIO), profiled),
+        "has_url": _first(floats(table["profile_url"]), floats(table["has_url"]), profiled),
+        "default_avatar": floats(table["default_avatar"]),
+        "handle_digits": _first(_digit_share(table["handle"]), floats(table["handle_digits"])),
+    }
+    for platform, hidden in HIDDEN.items():
+        on = pc.fill_null(pc.equal(table["platform"], platform), False).to_numpy()
+        for name in hidden:
+            columns[name] = np.where(on, np.nan, columns[name])
+    matrix = np.column_stack([columns[name] for name in FEATURES])
+    created = table["created_at"].to_numpy()
+    read = table["as_of"].to_numpy()
+    read = np.where(np.isnat(read), np.datetime64(as_of, "us"), read)
+    doubtful = (
+        negative
+        | (text > MAX_BIO)
+        | (created > read)
+        | (created >= np.datetime64(LATEST, "us"))
+        | np.isnan(matrix).all(axis=1)
+    )
     return Profiles(matrix, doubtful)
 
 
-def _one(row: Mapping[str, Any], as_of: datetime) -> tuple[dict[str, float], bool]:
-    as_of = row.get("as_of") or as_of
-    out: dict[str, float] = {}
-    odd = False
-    counts = {}
-    for name in ("followers", "following", "posts", "listed"):
-        value = _count(row.get(name))
-        if value is not None and value < 0:
-            odd, value = True, None
-        counts[name] = value
-    for name in ("followers", "posts"):
-        known = counts[name]
-        if known is not None:
-            out[f"log_{name}"] = math.log1p(known)
-    if counts["followers"] is not None and counts["following"] is not None:
-        out["follow_ratio"] = math.log1p(counts["following"]) - math.log1p(counts["followers"])
-    created = row.get("created_at")
-    if isinstance(created, datetime):
-        created = created.replace(tzinfo=None)
-        odd = odd or created > as_of or created >= LATEST
-    # With a profile read (any count known), an empty bio or URL is an empty one; without, the
-    # account is only a name in someone's data, and they are not known.
-    profiled = any(v is not None for v in counts.values())
-    bio: Any = row.get("bio")
-    if isinstance(bio, str):
-        out["bio_length"] = float(min(len(bio), MAX_BIO))
-        odd = odd or len(bio) > MAX_BIO
-    elif row.get("bio_length") is not None:
-        out["bio_length"] = float(min(max(_count(row["bio_length"]) or 0, 0), MAX_BIO))
-    elif profiled:
-        out["bio_length"] = 0.0
-    if row.get("profile_url") is not None:
-        out["has_url"] = float(bool(row["profile_url"]))
-    elif row.get("has_url") is not None:
-        out["has_url"] = float(bool(row["has_url"]))
-    elif profiled:
-        out["has_url"] = 0.0
-    if row.get("default_avatar") is not None:
-        out["default_avatar"] = float(bool(row["default_avatar"]))
-    for name in HIDDEN.get(str(row.get("platform") or ""), ()):
-        out.pop(name, None)
-    handle: Any = row.get("handle")
-    if isinstance(handle, str) and handle:
-        out["handle_digits"] = sum(c.isdigit() for c in handle) / len(handle)
-    elif row.get("handle_digits") is not None:
-        out["handle_digits"] = float(row["handle_digits"])
-    return out, odd
+def floats(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """The column as floats, NaN where null."""
+    return np.asarray(pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False))
 
 
-def _count(value: Any) -> float | None:
-    if value is None or value == "":
-        return None
+def _typed(table: pa.Table, name: str, kind: pa.DataType) -> pa.ChunkedArray:
+    if name not in table.column_names:
+        return pa.chunked_array([pa.nulls(table.num_rows, kind)])
+    column = table[name]
+    if kind == pa.bool_() and pa.types.is_string(column.type):
+        return pc.greater(pc.utf8_length(column), 0)
+    return pc.cast(column, kind, safe=False)  # int64 to float64 rounds, as float() does
+
+
+def _numbers(values: list[Any]) -> pa.Array:
+    """float() of each value, NaN where it fails, null for None."""
     try:
-        number = float(value)
+        return pa.array(values, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # strings, or integers a double cannot hold
+        return pa.array([None if v is None else _number(v) for v in values], pa.float64())
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value)
     except (TypeError, ValueError):
+        return math.nan
+
+
+def _moment(value: Any) -> datetime | None:
+    """A datetime's wall clock, without its time zone; None for anything else."""
+    if not isinstance(value, datetime):
         return None
-    return None if math.isnan(number) else number
+    return value if value.tzinfo is None else value.replace(tzinfo=None)
+
+
+def _log1p(x: np.ndarray) -> np.ndarray:
+    """log(1 + x) from `math.log1p`: NumPy's vectorised log1p differs from it in the last bit on
+    some values."""
+    return np.fromiter(map(math.log1p, x.tolist()), float, len(x))
+
+
+def _first(*candidates: np.ndarray) -> np.ndarray:
+    """Per row, the first candidate that is not NaN."""
+    out = candidates[-1]
+    for candidate in reversed(candidates[:-1]):
+        out = np.where(np.isnan(candidate), out, candidate)
+    return out
+
+
+def _digit_share(handles: pa.ChunkedArray) -> np.ndarray:
+    """Digits (`str.isdigit`) / characters of each handle, NaN where none or empty: counted on
+    the columns for ASCII handles, in Python for the others (whose digits may be any script's)."""
+    length = floats(pc.utf8_length(handles))
+    length = np.where(length == 0, np.nan, length)
+    share: np.ndarray = floats(pc.count_substring_regex(handles, "[0-9]")) / length
+    wide = pc.invert(pc.fill_null(pc.string_is_ascii(handles), True))
+    where = np.flatnonzero(wide.to_numpy())
+    share[where] = [sum(c.isdigit() for c in h) / len(h) for h in handles.filter(wide).to_pylist()]
+    return share

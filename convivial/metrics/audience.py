@@ -19,12 +19,12 @@
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 import ibis
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -37,9 +37,6 @@ __all__ = ["MIN_SPIKE", "AudienceResult", "audience_metrics"]
 MIN_SPIKE = 20
 LATER = timedelta(days=7)
 MAD_FACTOR = 5.0
-BATCH = 100_000
-"""Followers classified at a time: the profiles are read as columns, and made rows a batch at a
-time."""
 PROFILE = (
     "account_id",
     "platform",
@@ -73,17 +70,12 @@ class AudienceResult:
 
 def audience_metrics(scope: Scope) -> dict[str, AudienceResult]:
     """Per team: the audience keys, every follower's class, the spikes and daily gains."""
-    classified: dict[str, list[pa.Table]] = defaultdict(list)
-    for batch in _followers(scope).to_pyarrow().to_batches(max_chunksize=BATCH):
-        if batch.num_rows:
-            for team, part in _classified(pa.Table.from_batches([batch]), scope).items():
-                classified[team].append(part)
+    classified = _classified(_followers(scope).to_pyarrow(), scope)
     out = {}
     for team in scope.teams:
         out[team] = result = AudienceResult()
-        parts = classified.get(team)
-        if parts:
-            _team(result, pa.concat_tables(parts))
+        if team in classified:
+            _team(result, classified[team])
         else:
             result.values.update(dict.fromkeys(AUDIENCE_KEYS))
     return out
@@ -116,8 +108,8 @@ def _followers(scope: Scope) -> Any:
 
 
 def _classified(table: pa.Table, scope: Scope) -> dict[str, pa.Table]:
-    """One batch of followers with the audit's class, score and doubt, by team."""
-    audit = classify(table.select(list(PROFILE)).to_pylist(), scope.window.end)
+    """The followers with the audit's class, score and doubt, by team."""
+    audit = classify(table.select(list(PROFILE)), scope.window.end)
     followed_at, last_acted = (
         pc.cast(table[c], pa.timestamp("us")) for c in ("followed_at", "last_acted")
     )
@@ -129,7 +121,7 @@ def _classified(table: pa.Table, scope: Scope) -> dict[str, pa.Table]:
             "account_key": table["follower_key"],
             "handle": table["handle"],
             "class": pa.array(audit.classes, pa.string()),
-            "score": pa.array([round(float(p), 4) for p in audit.fake_probability], pa.float64()),
+            "score": pa.array(_rounded(audit.fake_probability), pa.float64()),
             "doubtful": pa.array(audit.doubtful, pa.bool_()),
             "followed_at": followed_at,
             "engaged": table["engaged"],
@@ -140,6 +132,16 @@ def _classified(table: pa.Table, scope: Scope) -> dict[str, pa.Table]:
         team: done.filter(pc.equal(done["team"], team))
         for team in pc.unique(done["team"]).to_pylist()
     }
+
+
+def _rounded(p: np.ndarray) -> np.ndarray:
+    """`p` to 4 decimals as `round` gives it (the nearest, ties to even): in NumPy, and with
+    `round` where the scaled value is within rounding error of a tie."""
+    scaled = p * 10_000
+    out: np.ndarray = np.rint(scaled) / 10_000
+    tie = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+    out[tie] = [round(v, 4) for v in p[tie].tolist()]
+    return out
 
 
 def _team(result: AudienceResult, followers: pa.Table) -> None:
