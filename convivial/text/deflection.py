@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from convivial.text.cleaning import words_only
-from convivial.text.wordlists import phrase_pattern, phrases
+from convivial.text.wordlists import matches, phrase_pattern, phrases
 
 __all__ = ["LISTS", "deflections", "is_deflection"]
 
@@ -78,11 +78,11 @@ def deflections(texts: pa.Array) -> np.ndarray:
     """Whether each text deflects (null text: no)."""
     deflecting, not_deflecting = _patterns()
     words = pc.replace_substring_regex(words_only(texts), not_deflecting, " ")
-    found = pc.match_substring_regex(words, deflecting)
+    found = matches(words, deflecting)
     raw = pc.fill_null(texts.cast(pa.string()), "")
     for pattern in _RAW:
-        found = pc.or_(found, pc.match_substring_regex(raw, pattern))
-    return np.asarray(found.to_numpy(zero_copy_only=False))
+        found |= matches(raw, pattern)
+    return found
 
 
 def is_deflection(text: str) -> bool:
