@@ -217,7 +217,6 @@ def import_(
             strict=strict,
             progress=progress.update,
             done=_print_import,
-            labelling=progress.labelling,
         )
 
 
@@ -600,7 +599,6 @@ def demo(
             data.files,
             progress=progress.update,
             done=_print_import,
-            labelling=progress.labelling,
         )
     with ws.open_store() as store:
         reports = _build(ws, store)
@@ -716,7 +714,6 @@ class _ImportProgress:
             disable=not big,
         )
         self._tasks: dict[Path, TaskID] = {}
-        self._labels: TaskID | None = None
 
     def __enter__(self) -> _ImportProgress:
         self._progress.__enter__()
@@ -729,12 +726,6 @@ class _ImportProgress:
         if path not in self._tasks:
             self._tasks[path] = self._progress.add_task(path.name, total=total or None)
         self._progress.update(self._tasks[path], completed=done, rows=rows)
-
-    def labelling(self, done: int, total: int) -> None:
-        """The labelling of an import's messages, as one more bar."""
-        if self._labels is None:
-            self._labels = self._progress.add_task("labelling messages", total=total)
-        self._progress.update(self._labels, completed=done, total=total, rows=done)
 
 
 class _LabelProgress:

@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from convivial.sources import Batch, Source, SourceError, SourceOptions, get_source
-from convivial.store import FetchCursor, ImportRecord, LabelProgress, Store
-from convivial.text.labels import CLASSIFIERS
+from convivial.store import FetchCursor, ImportRecord, Store
 
 __all__ = [
     "Fetched",
@@ -58,7 +57,6 @@ def import_files(
     strict: bool = False,
     progress: Progress | None = None,
     done: Callable[[FileImport], None] | None = None,
-    labelling: LabelProgress | None = None,
 ) -> list[FileImport]:
     """Import each path in turn, calling `done` after each; a failing file raises before later
     ones are read (the earlier ones stay imported)."""
@@ -73,7 +71,6 @@ def import_files(
             strict=strict,
             progress=progress,
             source=source,
-            labelling=labelling,
         )
         if done is not None:
             done(result)
@@ -89,11 +86,9 @@ def import_file(
     strict: bool = False,
     progress: Progress | None = None,
     source: Source | None = None,
-    labelling: LabelProgress | None = None,
 ) -> FileImport:
-    """Import one file (or folder export) in one transaction, then label its messages
-    (`text.labels`) in another: labels are derived, and what a failure leaves unlabelled the
-    next import or report labels."""
+    """Import one file (or folder export) in one transaction. Its messages are labelled
+    (`text.labels`) later, by the first command that reads labels (`Store.refresh_labels`)."""
     reader = source if source is not None else get_source(source_name)
     if not path.exists():
         raise ImportFailed(f"{path}: no such file or folder")
@@ -121,7 +116,6 @@ def import_file(
         raise ImportFailed(str(exc)) from None
     except UnicodeDecodeError as exc:
         raise ImportFailed(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
-    store.refresh_labels(CLASSIFIERS, labelling)
     record = next(r for r in store.imports() if r.import_id == import_id)
     return FileImport(path, record, False, sorted(shown, key=lambda s: s[0] or 0))
 
@@ -145,25 +139,20 @@ def import_fetched(
     source_version: str,
     chunks: Iterable[Fetched],
     done: Callable[[Fetched, ImportRecord], None] | None = None,
-    labelling: LabelProgress | None = None,
 ) -> list[ImportRecord]:
     """Write each fetched chunk in its own transaction with its cursor (so a failure keeps the
-    chunks before it, and the next fetch resumes after them), then label the new messages."""
+    chunks before it, and the next fetch resumes after them)."""
     records = []
-    try:
-        for chunk in chunks:
-            with store.begin_fetch(
-                source_name, source_version, chunk.label, chunk.digest, chunk.cursor
-            ) as writer:
-                writer.write(chunk.batch)
-                import_id = writer.import_id
-            record = next(r for r in store.imports() if r.import_id == import_id)
-            records.append(record)
-            if done is not None:
-                done(chunk, record)
-    finally:
-        if records:
-            store.refresh_labels(CLASSIFIERS, labelling)
+    for chunk in chunks:
+        with store.begin_fetch(
+            source_name, source_version, chunk.label, chunk.digest, chunk.cursor
+        ) as writer:
+            writer.write(chunk.batch)
+            import_id = writer.import_id
+        record = next(r for r in store.imports() if r.import_id == import_id)
+        records.append(record)
+        if done is not None:
+            done(chunk, record)
     return records
 
 

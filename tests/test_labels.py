@@ -1,5 +1,5 @@
-"""Message labels in the store: written with each import, rebuilt when the classifiers change,
-and never half-written."""
+"""Message labels in the store: written by the first report after an import, rebuilt when the
+classifiers change, and never half-written."""
 
 from __future__ import annotations
 
@@ -8,16 +8,28 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from conftest import count, scalar
+from conftest import CliRun, count, scalar
 
-from convivial import importer
+from convivial import analysis
 from convivial.importer import import_file
 from convivial.store import Store
 from convivial.text.labels import LABELS, VERSION, Classifiers
+from convivial.workspace import Workspace
 
 
-def test_an_import_labels_every_message_it_adds(store: Store, twcs_head: Path) -> None:
-    import_file(store, "twcs", twcs_head)
+def test_the_first_report_labels_every_message_the_import_added(
+    workspace: Path, cli: CliRun, twcs_head: Path
+) -> None:
+    assert cli("-w", workspace, "import", "twcs", twcs_head)[0] == 0
+    with Workspace(workspace).open_store() as store:
+        assert count(store, "SELECT count(*) FROM message_labels") == 0  # the import only imports
+    code, _, err = cli("-w", workspace, "report", "--format", "json")
+    assert code == 0, err
+    with Workspace(workspace).open_store() as store:
+        _all_labelled(store)
+
+
+def _all_labelled(store: Store) -> None:
     assert count(store, "SELECT count(*) FROM message_labels") == 5000
     assert count(store, "SELECT count(DISTINCT message_key) FROM message_labels") == 5000
     assert scalar(store, "SELECT version FROM label_version") == VERSION
@@ -63,22 +75,28 @@ def test_new_classifiers_relabel_every_message(store: Store, twcs_head: Path) ->
 
 def test_a_failed_relabelling_keeps_the_labels_there_were(store: Store, twcs_head: Path) -> None:
     import_file(store, "twcs", twcs_head)
+    store.refresh_labels(Classifiers())
     before = count(store, "SELECT count(*) FROM message_labels WHERE signed")
+    assert before > 0
     with pytest.raises(RuntimeError, match="classifier failed"):
         store.refresh_labels(Broken())
     assert count(store, "SELECT count(*) FROM message_labels WHERE signed") == before
     assert scalar(store, "SELECT version FROM label_version") == VERSION
 
 
-def test_a_failed_labelling_leaves_the_import_whole_and_is_done_later(
-    store: Store, twcs_head: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_failed_labelling_keeps_the_import_and_the_next_report_labels(
+    workspace: Path, twcs_head: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with monkeypatch.context() as patched:
-        patched.setattr(importer, "CLASSIFIERS", Broken())
-        with pytest.raises(RuntimeError, match="classifier failed"):
-            import_file(store, "twcs", twcs_head)
-    assert count(store, "SELECT count(*) FROM messages") == 5000
-    assert count(store, "SELECT count(*) FROM message_labels") == 0
-    assert store.refresh_labels(Classifiers()) == 5000  # what report, inbox and members do first
-    import_file(store, "twcs", twcs_head)  # already imported: nothing to add or label
-    assert count(store, "SELECT count(*) FROM message_labels") == 5000
+    ws = Workspace(workspace)
+    with ws.open_store() as store:
+        import_file(store, "twcs", twcs_head)
+        with monkeypatch.context() as patched:
+            patched.setattr(analysis, "CLASSIFIERS", Broken())
+            with pytest.raises(RuntimeError, match="classifier failed"):
+                analysis.workspace_reports(ws, store)
+        assert count(store, "SELECT count(*) FROM messages") == 5000
+        assert count(store, "SELECT count(*) FROM message_labels") == 0
+        analysis.workspace_reports(ws, store)
+        _all_labelled(store)
+        import_file(store, "twcs", twcs_head)  # already imported: nothing to add or label
+        assert count(store, "SELECT count(*) FROM message_labels") == 5000

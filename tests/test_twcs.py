@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -294,6 +295,34 @@ def test_a_modified_copy_adds_only_the_new_row(twcs_head: Path, tmp_path: Path) 
             " FROM interactions GROUP BY ALL HAVING count(*) > 1)",
         )
         assert duplicates == 0
+
+
+def test_replies_before_their_parents_join_their_threads_later(
+    head: Store, twcs_head: Path, tmp_path: Path
+) -> None:
+    """The file in three parts imported last part first: replies that came before their
+    parents get their reply interactions, and their threads their roots, when the parents
+    come; the threads and replies end up as one import of the whole file leaves them."""
+    header, body = twcs_head.read_bytes().split(b"\n", 1)
+    cuts = [0, body.index(b"\n1700,") + 1, body.index(b"\n3400,") + 1, len(body)]
+    parts = []
+    for i, (a, b) in enumerate(itertools.pairwise(cuts)):
+        parts.append(tmp_path / f"part{i}.csv")
+        parts[-1].write_bytes(header + b"\n" + body[a:b])
+    replies = (
+        "SELECT actor_key, target_key, message_key, created_at FROM interactions"
+        " WHERE kind = 'reply' ORDER BY ALL"
+    )
+    threads = "SELECT message_key, parent_key, root_key FROM messages ORDER BY ALL"
+    with Store(tmp_path / "convivial.duckdb") as store:
+        for part in reversed(parts):
+            _import(store, part)
+        assert count(store, "SELECT count(*) FROM messages") == 5000
+        assert store.arrow(threads).equals(head.arrow(threads))
+        assert store.arrow(replies).equals(head.arrow(replies))
+        assert count(store, "SELECT count(DISTINCT root_key) FROM messages") == count(
+            head, "SELECT count(DISTINCT root_key) FROM messages"
+        )
 
 
 def test_replies_become_reply_interactions(head: Store, tweets: list[Tweet]) -> None:

@@ -38,6 +38,15 @@ MENTION_PATTERN = r"(?:^|[^\w@/.])@(\w+(?:\.\w+)*(?:@\w+(?:[.-]\w+)*)?)"
 
 _LEADING = r"^(?:\s*@\S+)+"
 
+
+def _opening(text: str, parent: str) -> str:
+    """SQL: how many @handles a reply (a message with a `parent`) opens with, else 0."""
+    return (
+        f"CASE WHEN {parent} IS NOT NULL THEN len(regexp_extract_all("
+        f"regexp_extract(COALESCE({text}, ''), '{_LEADING}'), '@\\S+')) ELSE 0 END"
+    )
+
+
 _STAGES = {
     "accounts": ACCOUNT_SCHEMA,
     "interactions": INTERACTION_SCHEMA,
@@ -121,6 +130,7 @@ class ImportWriter:
         self._run(_DROP_KNOWN)
         self._set_roots()
         self._run(_INSERT_MESSAGES)
+        self._join_threads()
         for statement in (*_MERGE, *_DERIVE):
             self._run(statement)
         purge_erased(self._con, self.import_id)
@@ -162,6 +172,17 @@ class ImportWriter:
             if not row or not row[0]:
                 break
 
+    def _join_threads(self) -> None:
+        """Threads the store held without their start: their root is the earliest ancestor they
+        named, which was missing. When it arrives, they take its root (following such joins
+        from one thread to the next, at most 64 deep)."""
+        self._run(_JOINS)
+        for _ in range(64):
+            row = self._con.execute(_JOINS_STEP).fetchall()[0]
+            if not row or not row[0]:
+                break
+        self._run(_JOIN_THREADS)
+
     def _counts(self) -> dict[str, int]:
         out = {}
         for name in ("accounts", "messages", "interactions", "follows", "post_insights"):
@@ -170,15 +191,17 @@ class ImportWriter:
         return out
 
 
-_SCRATCH = ("new_messages", "up", "touched", "refs", "resolved")
+_SCRATCH = ("new_messages", "up", "joins", "touched", "refs", "resolved")
 
 _NEW_MESSAGES = """
 CREATE OR REPLACE TEMP TABLE new_messages (
     message_key VARCHAR, platform VARCHAR, author_key VARCHAR, created_at TIMESTAMP,
     text VARCHAR, parent_key VARCHAR, root_key VARCHAR, kind VARCHAR, is_public BOOLEAN,
-    likes BIGINT, shares BIGINT, replies BIGINT, mentions VARCHAR[], team VARCHAR, line BIGINT)
+    likes BIGINT, shares BIGINT, replies BIGINT, mentions VARCHAR[], team VARCHAR, line BIGINT,
+    opening INTEGER)
 """
-"""The file's messages, keyed, on their way into `messages`."""
+"""The file's messages, keyed, on their way into `messages`; `opening` counts the @handles a
+reply opens with (see `_opening`)."""
 
 _STAGE_MESSAGES = f"""
 INSERT INTO new_messages
@@ -190,7 +213,7 @@ SELECT platform || ':' || message_id, platform, platform || ':' || author_id, cr
        list_transform(
            COALESCE(mentions, regexp_extract_all(COALESCE(text, ''), '{MENTION_PATTERN}', 1)),
            lambda m: lower(ltrim(m, '@'))),
-       team, line
+       team, line, {_opening("text", "parent_id")}
 FROM incoming
 """
 
@@ -232,6 +255,20 @@ SELECT n.message_key, n.platform, n.author_key, n.created_at, n.text, n.parent_k
 FROM new_messages n
 LEFT JOIN up USING (message_key)
 LEFT JOIN messages old ON old.message_key = up.cur
+"""
+
+_JOINS = """
+CREATE OR REPLACE TEMP TABLE joins AS
+SELECT message_key AS old_root, root_key AS new_root FROM messages
+WHERE import_id = $import AND root_key <> message_key
+  AND message_key IN (SELECT root_key FROM messages WHERE import_id <> $import)
+"""
+_JOINS_STEP = """
+UPDATE joins SET new_root = j.new_root FROM joins j
+WHERE joins.new_root = j.old_root AND j.new_root <> joins.old_root
+"""
+_JOIN_THREADS = """
+UPDATE messages SET root_key = joins.new_root FROM joins WHERE messages.root_key = joins.old_root
 """
 
 _PROFILE = (
@@ -327,20 +364,25 @@ _NEW_INTERACTION = """
 
 _DERIVE = [
     # Messages whose interactions are derived now: the new ones, and older replies whose
-    # parent has just arrived.
-    """
+    # parent has just arrived; each with its parent's author and mentions.
+    f"""
     CREATE OR REPLACE TEMP TABLE touched AS
-    SELECT message_key FROM new_messages
-    UNION
-    SELECT c.message_key FROM messages c JOIN new_messages p ON c.parent_key = p.message_key
-    WHERE c.import_id <> $import
+    SELECT t.*, p.author_key AS p_author, p.mentions AS p_mentions FROM (
+        SELECT message_key, platform, author_key, created_at, parent_key, kind, mentions, opening
+        FROM new_messages
+        UNION ALL
+        SELECT c.message_key, c.platform, c.author_key, c.created_at, c.parent_key, c.kind,
+               c.mentions, {_opening("c.text", "c.parent_key")}
+        FROM messages c JOIN new_messages p ON c.parent_key = p.message_key
+        WHERE c.import_id <> $import
+    ) t
+    LEFT JOIN messages p ON p.message_key = t.parent_key
     """,
     # Every @reference of the touched messages, resolved to an account: by handle, else by id,
     # else a new account named by that handle.
     """
     CREATE OR REPLACE TEMP TABLE refs AS
-    SELECT DISTINCT m.platform, unnest(m.mentions) AS ref
-    FROM messages m JOIN touched USING (message_key)
+    SELECT DISTINCT platform, unnest(mentions) AS ref FROM touched
     """,
     """
     CREATE OR REPLACE TEMP TABLE resolved AS
@@ -365,29 +407,22 @@ _DERIVE = [
     f"""
     INSERT INTO interactions
     SELECT * FROM (
-        SELECT c.platform, c.author_key AS actor_key, p.author_key AS target_key, c.kind,
-               c.created_at, c.message_key, $import AS import_id, NULL::INTEGER AS position
-        FROM messages c JOIN touched USING (message_key)
-        JOIN messages p ON p.message_key = c.parent_key
-        WHERE c.kind IN ('reply', 'share', 'quote') AND c.author_key <> p.author_key
+        SELECT platform, author_key AS actor_key, p_author AS target_key, kind, created_at,
+               message_key, $import AS import_id, NULL::INTEGER AS position
+        FROM touched
+        WHERE kind IN ('reply', 'share', 'quote') AND author_key <> p_author
         UNION ALL
         SELECT m.platform, m.author_key, r.account_key, 'mention', m.created_at,
                m.message_key, $import, min(m.pos)
         FROM (
-            SELECT c.message_key, c.platform, c.author_key, c.created_at, c.parent_key, c.kind,
-                   CASE WHEN c.kind = 'reply' AND c.parent_key IS NOT NULL THEN
-                       len(regexp_extract_all(regexp_extract(COALESCE(c.text, ''), '{_LEADING}'),
-                                              '@\\S+'))
-                   ELSE 0 END AS leading,
-                   unnest(c.mentions) AS ref, generate_subscripts(c.mentions, 1) AS pos
-            FROM messages c JOIN touched USING (message_key)
-            WHERE len(c.mentions) > 0
+            SELECT message_key, platform, author_key, created_at, kind, opening, p_author,
+                   p_mentions, unnest(mentions) AS ref, generate_subscripts(mentions, 1) AS pos
+            FROM touched WHERE len(mentions) > 0
         ) m
         JOIN resolved r ON r.platform = m.platform AND r.ref = m.ref
-        LEFT JOIN messages p ON p.message_key = m.parent_key
         WHERE r.account_key <> m.author_key
-          AND NOT (m.kind = 'reply' AND m.pos <= m.leading AND p.message_key IS NOT NULL
-                   AND (r.account_key = p.author_key OR list_contains(p.mentions, m.ref)))
+          AND NOT (m.kind = 'reply' AND m.pos <= m.opening AND m.p_author IS NOT NULL
+                   AND (r.account_key = m.p_author OR list_contains(m.p_mentions, m.ref)))
         GROUP BY m.platform, m.author_key, r.account_key, m.created_at, m.message_key
     ) n
     WHERE {_NEW_INTERACTION}
