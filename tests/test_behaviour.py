@@ -24,6 +24,7 @@ from convivial.store import Store
 from convivial.text.asks import asks, is_ask
 from convivial.text.duplicates import THRESHOLD, earlier_duplicates, jaccard, shingles
 from convivial.text.giving import giving_signals
+from convivial.text.labels import CLASSIFIERS
 from convivial.workspace import TeamConfig, Workspace
 
 LABELS = Path(__file__).parent / "data" / "labels"
@@ -38,6 +39,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[synth.DemoData, Team
     ws.init([TeamConfig(t.name, t.brand, t.staff, t.timezone, t.hours)])
     with ws.open_store() as store:
         import_files(store, "csv", data.files)
+        store.refresh_labels(CLASSIFIERS)  # what the report command does first
         (report,) = build_reports(store)
     return data, report, root
 
@@ -199,6 +201,7 @@ def _archive_and_twcs(tmp: Path) -> dict[tuple[str, str], str]:
     for name, paths, label in sources:
         with Store(tmp / f"{name}.duckdb") as store:
             import_files(store, name, paths, team="smithjd" if name == "x-archive" else None)
+            store.refresh_labels(CLASSIFIERS)
             con = store.ibis()
             teams = [t for t, *_ in store.teams()]
             everything = Window(datetime(2000, 1, 1), datetime(2100, 1, 1))
