@@ -234,9 +234,11 @@ UNREAD_FLOORS = {
     ("service_fifth", "signed"): (0.95, 0.95),  # the target
     ("service_sixth", "deflection"): (0.96, 0.87),  # recall below the 0.95 target
     ("service_sixth", "signed"): (0.99, 0.98),
+    ("service_seventh", "deflection"): (0.94, 0.92),  # recall below the 0.95 target
+    ("service_seventh", "signed"): (1.00, 0.97),
 }
 """(precision, recall) each classifier keeps on a set never read to tune it: the target on the
-older sets, the measured figures rounded down on the sixth, so that any drop fails."""
+older sets, the measured figures rounded down on the sixth and seventh, so that any drop fails."""
 
 
 def test_classifiers_keep_their_scores_on_sets_never_read_to_tune_them() -> None:
