@@ -55,10 +55,15 @@ TWITTER_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 
 
 def twitter_text(values: pa.Array) -> pa.Array:
-    """Tweet texts as people wrote them: Twitter's `&amp;`, `&lt;` and `&gt;` undone."""
+    """Tweet texts as people wrote them: Twitter's `&amp;`, `&lt;` and `&gt;` undone (in the
+    few texts that hold an `&`, so that the others are not copied three times)."""
+    escaped = pc.fill_null(pc.match_substring(values, "&"), False)
+    if not pc.any(escaped).as_py():
+        return values
+    some = pc.filter(values, escaped)
     for entity, character in TWITTER_ENTITIES:
-        values = pc.replace_substring(values, entity, character)
-    return values
+        some = pc.replace_substring(some, entity, character)
+    return pc.replace_with_mask(values, escaped, some)
 
 
 def blank_to_null(values: pa.Array) -> pa.Array:

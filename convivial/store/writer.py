@@ -47,6 +47,10 @@ def _opening(text: str, parent: str) -> str:
     )
 
 
+_STAGE_BYTES = 256 << 20
+"""Batches are staged this many bytes at a time: DuckDB inserts one big table on every core,
+and each small one on a single core, at a cost per statement."""
+
 _STAGES = {
     "accounts": ACCOUNT_SCHEMA,
     "interactions": INTERACTION_SCHEMA,
@@ -94,16 +98,30 @@ class ImportWriter:
             columns = ", ".join(f'"{f.name}" {_DUCK_TYPES[f.type]}' for f in schema)
             con.execute(f"CREATE OR REPLACE TEMP TABLE stage_{name} ({columns})")
         con.execute(_NEW_MESSAGES)
+        self._pending: dict[str, list[pa.Table]] = {name: [] for name in ("messages", *_STAGES)}
+        self._pending_bytes = 0
 
     def write(self, batch: Batch) -> None:
-        """Stage one batch (temporary tables, which spill to disk when memory runs short);
-        messages are keyed on the way into `new_messages`, their authors staged as accounts."""
+        """Take one batch; its rows are staged with the batches before it once they hold
+        `_STAGE_BYTES`, or when the file ends."""
         self.rows_read += batch.rows
-        for name in ("messages", *_STAGES):
+        for name, pending in self._pending.items():
             data: pa.Table | None = getattr(batch, name)
-            if data is None or not data.num_rows:
+            if data is not None and data.num_rows:
+                pending.append(data)
+                self._pending_bytes += data.nbytes
+        self.write_rejects(batch.rejects)
+        if self._pending_bytes >= _STAGE_BYTES:
+            self._stage()
+
+    def _stage(self) -> None:
+        """Stage the pending batches in temporary tables (which spill to disk when memory runs
+        short), one statement per table: messages are keyed on the way into `new_messages`,
+        their authors staged as accounts."""
+        for name, pending in self._pending.items():
+            if not pending:
                 continue
-            self._con.register("incoming", data)
+            self._con.register("incoming", pa.concat_tables(pending, promote_options="default"))
             try:
                 if name == "messages":
                     self._con.execute(_STAGE_MESSAGES)
@@ -112,7 +130,8 @@ class ImportWriter:
                     self._con.execute(f"INSERT INTO stage_{name} BY NAME SELECT * FROM incoming")
             finally:
                 self._con.unregister("incoming")
-        self.write_rejects(batch.rejects)
+            pending.clear()
+        self._pending_bytes = 0
 
     def write_rejects(self, rejects: list[Reject]) -> None:
         if not rejects:
@@ -125,6 +144,7 @@ class ImportWriter:
 
     def finish(self, finished_at: datetime) -> None:
         """Merge what was staged, derive threads and interactions, and record the import."""
+        self._stage()
         if self._con.execute(_REPEATED).fetchall()[0][0]:
             self._run(_KEEP_FIRST)
         self._run(_DROP_KNOWN)
