@@ -13,10 +13,13 @@ Seven sets, labelled by people reading each message, never by rules:
   signature figures are the ones to quote (requests: `service_test`); its deflection misses and
   false alarms were later read for a fifth round of the deflection rules;
 - `service_sixth.csv`: 200 more brand replies, drawn at random (seed 6) from those in no other
-  label file, labelled before that fifth round and never read to tune anything;
+  label file, labelled before that fifth round and never read for signatures; its deflection
+  misses and false alarms were later read for a sixth round of the deflection rules;
 - `service_seventh.csv`: 200 more brand replies, drawn at random (seed 8) from those in no other
   label file, labelled after that fifth round by someone who never saw the rules, and never read
-  to tune anything: its deflection and signature figures are the ones to quote.
+  for signatures: its signature figures are the ones to quote; its deflection misses and false
+  alarms were read for the sixth round too (its deflection figures before that round are the
+  ones to quote, in docs/classifiers.md).
 
 Run `python tests/labelled.py` to print the table docs/classifiers.md shows.
 """

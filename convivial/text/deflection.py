@@ -1,12 +1,13 @@
 """Deflection (METRICS.md, "Service"): a host reply that moves the conversation off the public
 channel: to direct or private messages, a call, email, a form or a chat (the phrases of
 `data/deflection_phrases.txt`, once the phrases of `data/not_deflection_phrases.txt` such as
-"thanks for contacting us" are taken out), a phone number written out ("1-800-275-2273",
-"0345 606 0345") or asked for ("phone #"), a link offered for the customer to write, talk or get
-help through ("send us your details here: https://...", "please tell us more: https://...",
-"contact my colleagues via: https://...", "leave your feedback here - https://..."), a link or
-a click to send something through ("use the link below to send us your name", "click here to
-send account type"), a "Message" button to click, or an ask to contact the team directly.
+"thanks for contacting us", and invitations to come back if ever needed that name no channel,
+are taken out), a phone number written out ("1-800-275-2273", "0345 606 0345") or asked for
+("phone #"), a link offered for the customer to write, talk or get help through ("send us your
+details here: https://...", "please tell us more: https://...", "contact my colleagues via:
+https://...", "leave your feedback here - https://...", "https://... for further assistance"), a
+link or a click to send something through ("use the link below to send us your name", "click here
+to send account type"), a "Message" button to click, or an ask to contact the team directly.
 """
 
 from __future__ import annotations
@@ -39,17 +40,22 @@ _PHONE = (
 # Asked to write, talk or get help through a link, in the same sentence: "tell us more: https://",
 # "reach out at https://", "contact my colleagues via: https://", "speak to our experts here:
 # https://", "try reaching out to our team https://", "pass your details to us here: https://",
-# "report this to our support team here: https://", "your feedback here - https://", "we'd like
-# to look into this with you here: https://". "Give" and "get support" only with "here" ("give it
-# a try: https://" is an answer), and feedback and a look into it only with "here" or a colon.
+# "call Reservations at one of the locations listed here: https://", "get help at https://",
+# "report it here: https://", "your feedback here - https://", "we welcome suggestions here:
+# https://", "we'd like to look into this with you here: https://"; or a link followed by "for
+# further assistance". "Give", "get support" and "call" only with "here" ("give it a try:
+# https://" is an answer, "notes on the call: https://" a link to read), and feedback,
+# suggestions and a look into it only with "here" or a colon.
 _VIA_LINK = (
     r"(?i)\b(?:send|provide|share|tell|submit|connect|connecting|contact|contacting|reach|reached"
-    r"|reaching|touch|write|speak|speaking|talk|talking|include|escalate|pass (?:your|us)"
-    r"|report (?:this|it) to|let (?:our|the) team know)\b[^.!?\n]{0,80}"
+    r"|reaching|touch|write|speak|speaking|talk|talking|include|escalate"
+    r"|get (?:help|assistance)|pass (?:your|us)|report (?:this|it)|let (?:our|the) team know)\b"
+    r"[^.!?\n]{0,80}"
     r"(?:\bhere\b\s*[:-]?|\bvia\b\s*:?|\bat\b|\b(?:the|this) link\b\s*:?|\bteam\b|:)\s*https?://"
-    r"|\b(?:give|get support)\b[^.!?\n]{0,60}\bhere\b\s*:?\s*https?://"
-    r"|\b(?:feedback|look into|closer look|further look|better look)\b[^.!?\n]{0,40}"
+    r"|\b(?:give|get support|call)\b[^.!?\n]{0,60}\bhere\b\s*:?\s*https?://"
+    r"|\b(?:feedback|suggestions|look into|closer look|further look|better look)\b[^.!?\n]{0,40}"
     r"(?:\bhere\b\s*[:-]?|:)\s*https?://"
+    r"|https?://\S+\s+(?:for|to get) (?:further|more|additional) (?:assistance|help|support)\b"
 )
 # A link or a click to send, provide or write something through, wherever the link itself is
 # ("please use the link below to send us your name", "click here to send account type").
@@ -66,11 +72,20 @@ _PHONE_ASKED = r"(?i)\bphone ?#"
 _RAW = (_VIA_LINK, _TO_SEND, _MESSAGE_BUTTON, _DIRECTLY, _PHONE_ASKED)
 
 
+# Taken out with the exceptions: an invitation to come back if ever needed, ending its sentence
+# with no channel named ("If you need assistance, reach out to us.", "If there is anything we can
+# assist you with, please reach out to us.").
+_INVITATION = (
+    r"(?i:\b(?:if|should|when)\b[^.!?\n]{0,80}"
+    r"\b(?:reach out to us|contact us|get in touch|reach us)\s*(?:[.!]|$))"
+)
+
+
 @cache
 def _patterns() -> tuple[str, str]:
     return (
         f"{phrase_pattern(phrases('deflection_phrases'))}|{_PHONE}",
-        phrase_pattern(phrases("not_deflection_phrases")),
+        f"{phrase_pattern(phrases('not_deflection_phrases'))}|{_INVITATION}",
     )
 
 
