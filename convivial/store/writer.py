@@ -121,16 +121,17 @@ class ImportWriter:
         for name, pending in self._pending.items():
             if not pending:
                 continue
-            self._con.register("incoming", pa.concat_tables(pending, promote_options="default"))
-            try:
-                if name == "messages":
-                    self._con.execute(_STAGE_MESSAGES)
-                    self._con.execute(_STAGE_AUTHORS)
-                else:
-                    self._con.execute(f"INSERT INTO stage_{name} BY NAME SELECT * FROM incoming")
-            finally:
-                self._con.unregister("incoming")
+            # A relation, not a registered view: the transaction would keep a view's Arrow
+            # data alive until it commits, the whole file's worth.
+            incoming = self._con.from_arrow(pa.concat_tables(pending, promote_options="default"))
             pending.clear()
+            if name == "messages":
+                incoming.query("incoming", _STAGE_MESSAGES)
+                incoming.query("incoming", _STAGE_AUTHORS)
+            else:
+                incoming.query(
+                    "incoming", f"INSERT INTO stage_{name} BY NAME SELECT * FROM incoming"
+                )
         self._pending_bytes = 0
 
     def write_rejects(self, rejects: list[Reject]) -> None:
