@@ -464,6 +464,24 @@ def test_kind_defaults(store: Store, tmp_path: Path) -> None:
     ]
 
 
+def test_threads_deep_and_broken_get_their_roots(store: Store, tmp_path: Path) -> None:
+    """A chain 40 replies deep finds its first post; a reply to a message not in the file has
+    that message as its root; a cycle of parents (bad data) still imports."""
+    rows = ["reddit,p0,1,2026-03-01T10:00:00Z,"]
+    rows += [f"reddit,p{i},{i % 3},2026-03-01T10:{i:02d}:00Z,p{i - 1}" for i in range(1, 41)]
+    rows += ["reddit,o1,2,2026-03-02T10:00:00Z,gone", "reddit,o2,3,2026-03-02T10:01:00Z,o1"]
+    rows += ["reddit,x,1,2026-03-03T10:00:00Z,y", "reddit,y,2,2026-03-03T10:01:00Z,x"]
+    path = write_text(
+        tmp_path / "messages.csv",
+        "platform,message_id,author_id,created_at,parent_id\n" + "\n".join(rows) + "\n",
+    )
+    assert import_file(store, "csv", path).record.messages_added == 45
+    roots = {k: v["root_key"] for k, v in stored_messages(store).items()}
+    assert {roots[f"reddit:p{i}"] for i in range(41)} == {"reddit:p0"}
+    assert roots["reddit:o1"] == roots["reddit:o2"] == "reddit:gone"
+    assert roots["reddit:x"] in ("reddit:x", "reddit:y")
+
+
 def test_kind_defaults_without_the_kind_column(store: Store, tmp_path: Path) -> None:
     path = write_text(
         tmp_path / "messages.csv",

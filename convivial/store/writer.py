@@ -19,7 +19,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from convivial.sources.base import (
     ACCOUNT_SCHEMA,
@@ -183,15 +185,26 @@ class ImportWriter:
         self._con.execute(statement.replace("$import", str(self.import_id)))
 
     def _set_roots(self) -> None:
-        """A message's root is its earliest ancestor in the store. Pointer jumping: each step
-        moves every new message to its ancestor's ancestor, so a thread of depth d takes
-        log2(d) steps; a cycle of parents stops after 64."""
-        self._run(_ROOTS_START)
+        """A message's root is its earliest ancestor in the store: the top of its chain of
+        parents among the file's new messages, then that top's parent (`up.cur`: an older
+        message, whose root it takes, or a message not in the store). The chains are followed
+        by pointer jumping on row numbers, so a thread of depth d takes log2(d) steps; a cycle
+        of parents stops after 64."""
+        pairs = self._con.sql(
+            "SELECT message_key, parent_key FROM new_messages"
+            " WHERE root_key IS NULL AND parent_key IS NOT NULL"
+        ).to_arrow_table()
+        keys = pairs.column("message_key").combine_chunks()
+        parents = pairs.column("parent_key").combine_chunks()
+        found = pc.index_in(parents, value_set=keys).fill_null(-1).to_numpy()
+        top = np.where(found >= 0, found, np.arange(len(found)))
         for _ in range(64):
-            self._run(_ROOTS_STEP)
-            row = self._con.execute("SELECT count(*) FROM up WHERE moved").fetchall()[0]
-            if not row or not row[0]:
+            higher = top[top]
+            if np.array_equal(higher, top):
                 break
+            top = higher
+        up = pa.table({"message_key": keys, "cur": parents.take(pa.array(top))})
+        self._con.from_arrow(up).query("chains", "CREATE OR REPLACE TEMP TABLE up AS FROM chains")
 
     def _join_threads(self) -> None:
         """Threads the store held without their start: their root is the earliest ancestor they
@@ -256,17 +269,6 @@ _DROP_KNOWN = """
 DELETE FROM new_messages WHERE message_key IN (SELECT message_key FROM messages)
 """
 """Messages the store already holds are not imported again."""
-
-_ROOTS_START = """
-CREATE OR REPLACE TEMP TABLE up AS
-SELECT message_key, parent_key AS cur, true AS moved FROM new_messages
-WHERE root_key IS NULL AND parent_key IS NOT NULL
-"""
-_ROOTS_STEP = """
-CREATE OR REPLACE TEMP TABLE up AS
-SELECT a.message_key, COALESCE(b.cur, a.cur) AS cur, b.message_key IS NOT NULL AS moved
-FROM up a LEFT JOIN up b ON b.message_key = a.cur
-"""
 
 _INSERT_MESSAGES = """
 INSERT INTO messages
