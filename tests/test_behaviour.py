@@ -70,6 +70,20 @@ def test_the_give_ask_ratio_is_what_the_demo_planted(
     assert report.metrics["host_asks"] == pytest.approx(asked, rel=0.05)
 
 
+def test_every_demo_host_message_is_classified_as_planted(
+    demo: tuple[synth.DemoData, TeamReport, Path],
+) -> None:
+    data, _, root = demo
+    with Workspace(root).open_store() as store:
+        teams = [t for t, *_ in store.teams()]
+        everything = Window(datetime(2000, 1, 1), datetime(2100, 1, 1))
+        scope = scope_of(store.ibis(), teams, everything)
+        rows = host_classes(scope).select("message_key", "behaviour").to_pyarrow().to_pylist()
+        scope.release()
+    found = {tuple(r["message_key"].split(":", 1)): r["behaviour"] for r in rows}
+    assert found == data.planted
+
+
 def test_only_the_repeated_promotions_are_flagged(
     demo: tuple[synth.DemoData, TeamReport, Path],
 ) -> None:
@@ -146,26 +160,22 @@ def test_odd_texts_are_no_asks_and_no_duplicates(text: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "holding", "chatter", "addressed"),
+    ("text", "chatter", "addressed"),
     [
-        ("@123 Please provide your order number so we can check.", True, False, True),
-        ("Tip: a drop of oil on the chain after a wet ride saves a new one.", False, False, False),
-        ("#chifoo I'm on my way to the talk", False, True, False),
-        ("Good morning! Lucy here until 16:00", False, True, False),
-        ("https://t.co/x #chifoo cool", False, True, False),
-        ("https://t.co/x @anna thanks", False, True, True),
-        ("@123 Thanks for the file, we'll get back to you once we hear.", True, False, True),
-        ("@123 Pls provide the same within 24 hrs.", True, False, True),
-        ("Off to Portland for the whole weekend.", False, True, False),
-        ("#chifoo Howdy folks! Nobody has shown up yet.", False, True, False),
-        (None, False, True, False),
+        ("@123 Please provide your order number so we can check.", False, True),
+        ("Tip: a drop of oil on the chain after a wet ride saves a new one.", False, False),
+        ("#chifoo I'm on my way to the talk", True, False),
+        ("Good morning! Lucy here until 16:00", True, False),
+        ("https://t.co/x #chifoo cool", True, False),
+        ("https://t.co/x @anna thanks", True, True),
+        ("Off to Portland for the whole weekend.", True, False),
+        ("#chifoo Howdy folks! Nobody has shown up yet.", True, False),
+        (None, True, False),
     ],
 )
-def test_what_a_text_says_about_giving(
-    text: str | None, holding: bool, chatter: bool, addressed: bool
-) -> None:
+def test_what_a_text_says_about_giving(text: str | None, chatter: bool, addressed: bool) -> None:
     found = giving_signals(pa.array([text], pa.string()))
-    assert (found.holding[0], found.chatter[0], found.addressed[0]) == (holding, chatter, addressed)
+    assert (found.chatter[0], found.addressed[0]) == (chatter, addressed)
 
 
 @pytest.mark.parametrize(
@@ -222,6 +232,7 @@ BEHAVIOUR_SETS = {
     "behaviour_final": "final",
     "behaviour_fourth": "fourth",
     "behaviour_fifth": "fifth",
+    "behaviour_sixth": "sixth",
 }
 
 
@@ -255,13 +266,19 @@ def test_give_and_ask_on_hand_labelled_host_messages(tmp_path: Path) -> None:
     docs = (Path(__file__).resolve().parents[1] / "docs" / "classifiers.md").read_text("utf-8")
     assert behaviour_table(classes) in docs
     scores = {(s, c): (p, r) for s, c, _, p, r in behaviour_scores(classes)}
-    floors = {  # (precision, recall) the sets hold, see the docs
-        ("test", "give"): (0.85, 0.9),
-        ("fourth", "give"): (0.8, 0.9),
-        ("fifth", "give"): (0.64, 0.91),  # never read: the measured figures, rounded down
-        ("test", "ask"): (0.85, 0.5),
-        ("fourth", "ask"): (0.85, 0.5),
+    floors = {  # (precision, recall) measured, rounded down; see the docs
+        ("development", "give"): (0.9, 0.96),
+        ("test", "give"): (0.87, 0.98),
+        ("final", "give"): (0.87, 0.97),
+        ("fourth", "give"): (0.85, 0.97),
+        ("fifth", "give"): (0.83, 0.95),
+        ("sixth", "give"): (0.78, 0.96),  # read by nobody: the figures to quote
+        ("development", "ask"): (0.83, 0.41),
+        ("test", "ask"): (0.88, 0.57),
+        ("final", "ask"): (0.75, 0.37),
+        ("fourth", "ask"): (0.87, 0.58),
         ("fifth", "ask"): (0.5, 0.1),  # 1 of its 2 asks right, 1 of the 10 labelled found
+        ("sixth", "ask"): (0.0, 0.0),  # none of its 11 asks found, nothing called ask
     }
     for key, (precision, recall) in floors.items():
         assert scores[key][0] >= precision and scores[key][1] >= recall, key

@@ -100,3 +100,8 @@ def test_a_failed_labelling_keeps_the_import_and_the_next_report_labels(
         _all_labelled(store)
         import_file(store, "twcs", twcs_head)  # already imported: nothing to add or label
         assert count(store, "SELECT count(*) FROM message_labels") == 5000
+
+
+def test_the_store_keeps_a_column_for_each_label_and_no_other(store: Store) -> None:
+    columns = store.arrow("DESCRIBE message_labels").column("column_name").to_pylist()
+    assert columns == ["message_key", *LABELS]

@@ -1,9 +1,6 @@
 """What a host message's text says about whether it gives (METRICS.md, "Host behaviour", as
 docs/metrics.md reads it):
 
-- `holding`: the reply only holds the conversation or asks for the customer's details, giving
-  nothing yet (a phrase of `data/holding_phrases.txt`: "please provide", "an agent will be with
-  you", "tell us more");
 - `chatter`: a post of personal status or small talk, nothing the audience can use: it opens
   (after any hashtags) with a phrase of `data/chatter_openers.txt` ("I'm", "on my way", "good
   morning"), or has fewer than three words besides links, @handles and hashtags;
@@ -21,11 +18,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from convivial.text.cleaning import LINK, words_only
-from convivial.text.wordlists import matches, opening_pattern, phrase_pattern, phrases
+from convivial.text.wordlists import matches, opening_pattern, phrases
 
 __all__ = ["LISTS", "GivingSignals", "addressed", "giving_signals"]
 
-LISTS = ("holding_phrases", "chatter_openers")
+LISTS = ("chatter_openers",)
 _WORD = r"[^\s!-/:-@\[-`{-~]+"  # anything but spaces and ASCII punctuation
 _GAP = r"[\s!-/:-@\[-`{-~]+"
 _THREE_WORDS = _WORD + _GAP + _WORD + _GAP + _WORD
@@ -34,26 +31,23 @@ _ADDRESSED = r"^\s*\.?@[A-Za-z0-9_]"
 
 @dataclass(frozen=True)
 class GivingSignals:
-    """The three signals of a batch of texts, each a boolean array in the texts' order."""
+    """The two signals of a batch of texts, each a boolean array in the texts' order."""
 
-    holding: np.ndarray
     chatter: np.ndarray
     addressed: np.ndarray
 
 
 @cache
-def _patterns() -> tuple[str, str]:
-    return phrase_pattern(phrases("holding_phrases")), opening_pattern(phrases("chatter_openers"))
+def _opening() -> str:
+    return opening_pattern(phrases("chatter_openers"))
 
 
 def giving_signals(texts: pa.Array) -> GivingSignals:
-    """`holding`, `chatter` and `addressed` of each text (a null text: chatter only)."""
-    holding, opening = _patterns()
+    """`chatter` and `addressed` of each text (a null text: chatter only)."""
     words = words_only(texts)
     no_hashtags = pc.replace_substring_regex(words, r"#\w+", " ")
     return GivingSignals(
-        holding=matches(words, holding),
-        chatter=matches(words, opening) | ~matches(no_hashtags, _THREE_WORDS),
+        chatter=matches(words, _opening()) | ~matches(no_hashtags, _THREE_WORDS),
         addressed=addressed(texts),
     )
 

@@ -5,8 +5,8 @@
 - `deflection`: moves the conversation off the public channel (`deflection`);
 - `signed`: signed by a person (`signatures`);
 - `ask`: promotes, calls the audience to act, or asks it for something (`asks`);
-- `holding`, `chatter`, `addressed`: a reply that only holds or asks for details, a post of
-  small talk or personal status, a text written to an @handle (`giving`).
+- `chatter`, `addressed`: a post of small talk or personal status, a text written to an @handle
+  (`giving`).
 
 `VERSION` changes whenever a word list or the sentiment lexicon does, so stored labels are
 rebuilt by the classifiers that the metrics will be read with.
@@ -25,8 +25,8 @@ from convivial.text.wordlists import digest
 
 __all__ = ["CLASSIFIERS", "LABELS", "VERSION", "Classifiers", "label"]
 
-LABELS = ("question", "request", "deflection", "signed", "ask", "holding", "chatter", "addressed")
-_RULES = 6  # raise when a rule in code (not a word list) changes
+LABELS = ("question", "request", "deflection", "signed", "ask", "chatter", "addressed")
+_RULES = 7  # raise when a rule in code (not a word list) changes
 _LISTS = requests.LISTS + deflection.LISTS + signatures.LISTS + asks.LISTS + giving.LISTS
 VERSION = f"{_RULES}-{digest(_LISTS)}-vader{version('vaderSentiment')}"
 
@@ -44,7 +44,6 @@ def label(texts: pa.Array) -> pa.Table:
         "deflection": deflection.deflections(distinct),
         "signed": signatures.signed(distinct),
         "ask": asks.asks(distinct),
-        "holding": given.holding,
         "chatter": given.chatter,
         "addressed": given.addressed,
     }
