@@ -177,16 +177,15 @@ def test_label_table_has_one_row_per_text() -> None:
         "deflection",
         "signed",
         "ask",
-        "holding",
         "chatter",
         "addressed",
     ]
     rows = [tuple(r.values()) for r in out.to_pylist()]
     assert rows == [
-        (False, True, True, True, False, False, False, True),
-        (False, False, False, False, False, False, True, False),  # no text: chatter only
-        (True, True, False, False, False, False, True, False),  # under three words: chatter
-        (False, False, False, False, True, False, False, False),
+        (False, True, True, True, False, False, True),
+        (False, False, False, False, False, True, False),  # no text: chatter only
+        (True, True, False, False, False, True, False),  # under three words: chatter
+        (False, False, False, False, True, False, False),
     ]
     assert re.fullmatch(r"\d+-[0-9a-f]{12}-vader[\d.]+", VERSION)
 
@@ -251,11 +250,14 @@ FLOORS = {
     ("service_sixth", "signed"): (0.99, 0.98),
     ("service_seventh", "deflection"): (0.97, 0.95),
     ("service_seventh", "signed"): (1.00, 0.97),
+    ("service_eighth", "deflection"): (0.98, 0.91),  # recall below the 0.95 target
+    ("service_eighth", "signed"): (1.00, 0.94),  # recall just below the 0.95 target
 }
 """(precision, recall) each classifier keeps on the sets that measure it: the target on the older
-sets, never read for these classifiers; the measured figures rounded down on the sixth and seventh,
-so that any drop fails. Their deflections were read for the sixth round of the deflection rules,
-and the floors keep what it gained there."""
+sets, never read for these classifiers; the measured figures rounded down on the sixth, seventh and
+eighth, so that any drop fails. The sixth's and seventh's deflections were read for the sixth round
+of the deflection rules, and the floors keep what it gained there; the eighth was labelled after
+that round and never read."""
 
 
 def test_classifiers_keep_their_scores_on_the_sets_that_measure_them() -> None:
