@@ -26,6 +26,7 @@ from convivial.metrics.members import member_lists
 from convivial.metrics.scope import scope_of
 from convivial.metrics.window import Window
 from convivial.report.model import TeamReport
+from convivial.text.labels import CLASSIFIERS
 from convivial.workspace import TeamConfig, Workspace
 
 # -- building tiny workspaces ------------------------------------------------------------------
@@ -171,6 +172,7 @@ def report_for(
     with ws.open_store() as store:
         if paths:
             import_files(store, "csv", paths)
+        store.refresh_labels(CLASSIFIERS)  # as every command that reports does first
         reports = build_reports(store, since=since, until=until)
     assert [r.team for r in reports] == [TEAM]
     return reports[0]

@@ -19,6 +19,7 @@ from convivial.report.model import TeamReport
 from convivial.report.wording import format_duration
 from convivial.store import Store
 from convivial.text.deflection import deflections
+from convivial.text.labels import CLASSIFIERS
 from convivial.text.requests import request_signals
 from convivial.text.signatures import signed
 
@@ -168,6 +169,7 @@ def _reply_shares(
 def reports(tmp_path_factory: pytest.TempPathFactory, twcs_head: Path) -> dict[str, TeamReport]:
     store = Store(tmp_path_factory.mktemp("service") / "convivial.duckdb")
     import_file(store, "twcs", twcs_head)
+    store.refresh_labels(CLASSIFIERS)  # as every command that reports does first
     return {r.team: r for r in build_reports(store)}
 
 
