@@ -15,7 +15,7 @@ joining teams, host flags and labels onto every message again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,8 +107,7 @@ def scope_of(
         if len(all_teams) > 1 and assigned is None:
             assigned = message_teams(con, None if every else teams).cache()
             computed.append(assigned)
-        business = {r["account_key"] for r in rows}
-        messages, interactions = team_tables(con, teams, len(all_teams) > 1, assigned, business)
+        messages, interactions = team_tables(con, teams, len(all_teams) > 1, assigned)
     follows = con.table("follows")
     chosen = [r for r in rows if r["team"] in teams]  # the rows read above, not the view again
     followed_hosts = ibis.memtable(
@@ -140,13 +139,11 @@ def scope_of(
     )
 
 
-def team_tables(
-    con: Any, teams: Sequence[str], several: bool, assigned: Any, business: Set[str]
-) -> tuple[Any, Any]:
+def team_tables(con: Any, teams: Sequence[str], several: bool, assigned: Any) -> tuple[Any, Any]:
     """(messages, interactions) of `teams`, all time, as `Scope` describes them: tagged with
     their team (by `assigned`, the team of each message, when the workspace has `several`
     teams), with their accounts' host flags and the messages' labels; interactions to or from
-    another team's host account (`business`: every team's hosts) left out."""
+    another team's host account left out."""
     hosts = _host_rows(con)
     hosts = hosts.filter(hosts.team.isin(list(teams)))
     messages = con.table("messages")
@@ -192,9 +189,10 @@ def team_tables(
     flagged = _flag(tagged_interactions, hosts, "actor_key", "actor_is_host")
     flagged = _flag(flagged, hosts, "target_key", "target_is_host")
     if several:
+        business = sorted(set(_host_rows(con).account_key.to_pyarrow().to_pylist()))
         flagged = flagged.filter(
-            (flagged.actor_is_host | ~flagged.actor_key.isin(list(business)))
-            & (flagged.target_is_host | ~flagged.target_key.isin(list(business)))
+            (flagged.actor_is_host | ~flagged.actor_key.isin(business))
+            & (flagged.target_is_host | ~flagged.target_key.isin(business))
         )
     return flagged_messages, flagged
 
@@ -207,10 +205,7 @@ def refresh_kept_scope(store: Store) -> bool:
         return True
     con = store.ibis()
     teams = store.team_names()
-    business = set(_host_rows(con).account_key.to_pyarrow().to_pylist())
-    messages, interactions = team_tables(
-        con, teams, len(teams) > 1, store.kept_message_teams(), business
-    )
+    messages, interactions = team_tables(con, teams, len(teams) > 1, store.kept_message_teams())
     store.save_scope(
         ibis.to_sql(messages, dialect="duckdb"), ibis.to_sql(interactions, dialect="duckdb")
     )

@@ -114,11 +114,11 @@ process bigger (2.8 million TWCS tweets: 1.5 GiB at the peak, 4.1 GiB under the 
 in the same CPU time)."""
 
 
-def memory_limit() -> str:
-    """DuckDB's memory limit: `$CONVIVIAL_DUCKDB_MEMORY`, else half the machine's memory. DuckDB
-    alone would take 80%, but the metrics hold their results in Python, in the same process,
-    beside it (at 3 x 10^7 events, several GiB)."""
-    given = os.environ.get(MEMORY)
+def memory_limit(default: str | None = None) -> str:
+    """DuckDB's memory limit: `$CONVIVIAL_DUCKDB_MEMORY`, else `default`, else half the
+    machine's memory. DuckDB alone would take 80%, but the metrics hold their results in Python,
+    in the same process, beside it (at 3 x 10^7 events, several GiB)."""
+    given = os.environ.get(MEMORY) or default
     if given:
         return given
     physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
@@ -272,8 +272,7 @@ class Store:
         self, source: str, source_version: str, file: str, sha256: str
     ) -> Iterator[ImportWriter]:
         """One transaction for one file: commits when the block ends, rolls back on error."""
-        limit = os.environ.get(MEMORY) or IMPORT_MEMORY
-        self._con.execute(f"SET memory_limit = '{limit}'")
+        self._con.execute(f"SET memory_limit = '{memory_limit(IMPORT_MEMORY)}'")
         self._con.execute("BEGIN TRANSACTION")
         try:
             writer = ImportWriter(self._con, source, source_version, file, sha256, _now())
