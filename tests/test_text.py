@@ -68,6 +68,13 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "classifiers.md"
         "@1 Por favor contesta el correo siguiendo las instrucciones indicadas ^VL",
         "@1 Bei Fragen zu einer Lieferung, melde dich bitte über https://t.co/abc",
         "@1 If you need assistance, reach out to us via DM.",
+        "@1 Good idea! Could you record it for our design team: https://t.co/abc ^JI",
+        "@1 Please follow the link so that we can look at your account. *Jo",
+        "@1 Please reach back out to us so we can take a look. https://t.co/abc ^RO",
+        "@1 Meanwhile, please approach the billing team for further assistance. ^NK",
+        "@1 I'm following up on the email we sent yesterday. ^az",
+        "@1 Thanks for speaking with us this morning. We appreciate your patience. ^mg",
+        "@1 Please share your feedback through the Feedback Hub app. ^IS",
     ],
 )
 def test_deflections(text: str) -> None:
@@ -97,6 +104,9 @@ def test_deflections(text: str) -> None:
         "@1 If there is anything we can assist you with, please reach out to us. We are here 24/7.",
         "@1 We are very sorry for the delay. It's very upsetting to call us that. ^Oliver",
         "@1 Check out https://t.co/abc for more information on earning free rides.",
+        "@1 Your new card can be sent by email or by post: which would you prefer?",
+        "@1 Were you able to contact the courier about this? ^SB",
+        "@1 DM is not secure, so please don't share any card numbers here.",
         "Has your professor reached out to you yet?",
         "I used to write a forum post once a week and get an A.",
         "The career fair went well and I got a callback from two companies.",
@@ -119,6 +129,13 @@ def test_public_answers_do_not_deflect(text: str) -> None:
         "@1 Sorry for the trouble.\nRegards,\nDarshan.",
         "@1 Please bear with us for some time. Rgds, Amit",
         "@1 Stay tuned for next week! *SavannaGallagher",
+        "@1 We hope to have it fixed soon. = JJ",
+        "@1 Our page is visible to the public. 2/2^SC",
+        "@1 We'd like to look into this here: https://t.co/AbCdEfGh^CN",
+        "@1 Can you send a photo of the barcode? Thanks, Gabby",
+        "@1 Can you DM me your account name? Ty Andrew",
+        "@1 ご不便をおかけしております。お試しください。ET",
+        "@1 こちらからご連絡ください。https://t.co/abc TY",
     ],
 )
 def test_signatures(text: str) -> None:
@@ -134,6 +151,9 @@ def test_signatures(text: str) -> None:
         "@1 Tap here: https://t.co/AbCdEfGh",
         "@1 Happy Birthday to you!!",
         "@1 Hi Sarah, can you DM us your order number?",
+        "@1 We loved your post. Thanks, Steve!",
+        "@1 We understand your concern about the charge. We 1/3",
+        "@1 😱😱 Where?!",
     ],
 )
 def test_unsigned(text: str) -> None:
@@ -246,18 +266,18 @@ def test_every_labelled_message_is_in_one_set_only() -> None:
 FLOORS = {
     ("service_test", "request"): (0.85, 0.85),  # the target
     ("service_fifth", "signed"): (0.95, 0.95),  # the target
-    ("service_sixth", "deflection"): (0.97, 0.97),
-    ("service_sixth", "signed"): (0.99, 0.98),
-    ("service_seventh", "deflection"): (0.97, 0.95),
-    ("service_seventh", "signed"): (1.00, 0.97),
-    ("service_eighth", "deflection"): (0.98, 0.91),  # recall below the 0.95 target
-    ("service_eighth", "signed"): (1.00, 0.94),  # recall just below the 0.95 target
+    ("service_sixth", "deflection"): (0.98, 0.98),
+    ("service_sixth", "signed"): (1.00, 1.00),
+    ("service_seventh", "deflection"): (0.98, 0.95),
+    ("service_seventh", "signed"): (1.00, 1.00),
+    ("service_eighth", "deflection"): (1.00, 0.97),
+    ("service_eighth", "signed"): (1.00, 0.99),
 }
 """(precision, recall) each classifier keeps on the sets that measure it: the target on the older
 sets, never read for these classifiers; the measured figures rounded down on the sixth, seventh and
 eighth, so that any drop fails. The sixth's and seventh's deflections were read for the sixth round
-of the deflection rules, and the floors keep what it gained there; the eighth was labelled after
-that round and never read."""
+of the deflection rules, and the eighth's deflections and signatures (with the older sets'
+misses) for the seventh round: the floors keep what they gained there."""
 
 
 def test_classifiers_keep_their_scores_on_the_sets_that_measure_them() -> None:

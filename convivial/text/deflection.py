@@ -48,7 +48,8 @@ _PHONE = (
 # suggestions and a look into it only with "here" or a colon.
 _VIA_LINK = (
     r"(?i)\b(?:send|provide|share|tell|submit|connect|connecting|contact|contacting|reach|reached"
-    r"|reaching|touch|write|speak|speaking|talk|talking|include|escalate"
+    r"|reaching|touch|write|speak|speaking|talk|talking|include|escalate|record"
+    r"|log (?:this|that|it|your|the|full|a|an)"
     r"|get (?:help|assistance)|pass (?:your|us)|report (?:this|it)|let (?:our|the) team know)\b"
     r"[^.!?\n]{0,80}"
     r"(?:\bhere\b\s*[:-]?|\bvia\b\s*:?|\bat\b|\b(?:the|this) link\b\s*:?|\bteam\b|:)\s*https?://"
@@ -63,13 +64,24 @@ _TO_SEND = (
     r"(?i)\b(?:link|click|tap)\b[^.!?\n]{0,25}\bto\W+(?:send|provide|share|submit|tell|contact"
     r"|reach|message|dm|chat|talk|speak|write|connect|get in touch)\b"
 )
+# A link to use so that the team can act ("please follow this link so we can jump into your
+# account"), and an ask to come back so that it can ("reach back out to us so we may look into
+# this"), which an invitation to come back if ever needed does not make.
+_SO_WE_CAN = (
+    r"(?i)\b(?:link\b[^.!?\n]{0,30}|reach back out to us\b[^.!?\n]{0,12})"
+    r"\bso (?:that )?(?:we|I) (?:can|may)\b"
+)
+# A team to turn to for further help ("please approach the support team for further assistance").
+_TEAM_FOR_HELP = (
+    r"(?i)\bteams?\b[^.!?\n]{0,20}\bfor (?:further|more|additional) (?:assistance|help|support)\b"
+)
 _MESSAGE_BUTTON = r"(?i)\bclick\W+(?:on\W+)?(?:the\W+)?['\x{2018}\x{2019}\"]?message\b"
 # Contacting the team directly: an invitation to come back, which names no channel and is taken
 # out, does name one when it adds "directly" ("feel free to reach out to us directly").
 _DIRECTLY = r"(?i)\b(?:reach out to|reach|contact|message|email|call) us\s+direct"
 # A phone number asked for as "phone #" (a word list cannot hold "#", which starts a comment).
 _PHONE_ASKED = r"(?i)\bphone ?#"
-_RAW = (_VIA_LINK, _TO_SEND, _MESSAGE_BUTTON, _DIRECTLY, _PHONE_ASKED)
+_RAW = (_VIA_LINK, _TO_SEND, _SO_WE_CAN, _TEAM_FOR_HELP, _MESSAGE_BUTTON, _DIRECTLY, _PHONE_ASKED)
 
 
 # Taken out with the exceptions: an invitation to come back if ever needed, ending its sentence
