@@ -1,13 +1,13 @@
 """Host behaviour: give before you ask (METRICS.md, "Host behaviour"), per team over the window.
 
 - Each host message is **give**, **ask** or **other**, the first that holds of:
-  a reply (or a post written to an @handle) that deflects (`text.deflection`) is other; a
-  message whose text asks (`text.asks`: promotion, a call to act, a request to the audience) is
-  ask; a reply to a message that is not the team's own, or a share or quote of one (a member's,
-  or one not in the data), is give, even when it only apologises, holds or asks for details; a
-  post of the team's own that is written to someone, or shares something the audience can use
-  (not small talk or personal status, `text.giving`), is give; anything else (small talk,
-  replies in the team's own threads) is other.
+  a message whose text asks (`text.asks`: promotion, a call to act, a request to the audience) is
+  ask, even when it also gives or deflects; a reply (or a post written to an @handle) that
+  deflects (`text.deflection`) is other; a reply to a message that is not the team's own, or a
+  share or quote of one (a member's, or one not in the data), is give, even when it only
+  apologises, holds or asks for details; a post of the team's own that is written to someone,
+  or shares something the audience can use (not small talk or personal status, `text.giving`),
+  is give; anything else (small talk, replies in the team's own threads) is other.
 - `give_ask_ratio` = gives ÷ max(asks, 1); `gives_before_ask` = the median, over the window's
   asks, of the gives in the 14 days before each (reaching before the window's start for its
   first asks); `lonely_asks` lists the asks with none.
@@ -110,8 +110,8 @@ def host_classes(scope: Scope, window: Window | None = None) -> Any:
     top_level = (joined.kind == "post") & joined.parent_key.isnull()
     answering = (joined.kind == "reply") | (top_level & joined.addressed)
     behaviour = ibis.cases(
-        (answering & joined.deflection, "other"),
         (joined.ask, "ask"),
+        (answering & joined.deflection, "other"),
         ((joined.kind == "reply") & joined.parent_key.notnull() & not_own, "give"),
         (joined.kind.isin(["share", "quote"]) & not_own, "give"),
         (top_level & (joined.addressed | ~joined.chatter), "give"),

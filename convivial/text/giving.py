@@ -3,7 +3,9 @@ docs/metrics.md reads it):
 
 - `chatter`: a post of personal status or small talk, nothing the audience can use: it opens
   (after any hashtags) with a phrase of `data/chatter_openers.txt` ("I'm", "on my way", "good
-  morning"), or has fewer than three words besides links, @handles and hashtags;
+  morning"), speaks of its writer in the first person singular ("I", "me", "my") and carries no
+  link (a diary entry, not a pointer to something to read), or has fewer than three words
+  besides links, @handles and hashtags;
 - `addressed`: the text opens with an @handle: it is written to someone, even when the message
   it answers is not in the data.
 """
@@ -18,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from convivial.text.cleaning import LINK, words_only
-from convivial.text.wordlists import matches, opening_pattern, phrases
+from convivial.text.wordlists import matches, opening_pattern, phrase_pattern, phrases
 
 __all__ = ["LISTS", "GivingSignals", "addressed", "giving_signals"]
 
@@ -27,6 +29,7 @@ _WORD = r"[^\s!-/:-@\[-`{-~]+"  # anything but spaces and ASCII punctuation
 _GAP = r"[\s!-/:-@\[-`{-~]+"
 _THREE_WORDS = _WORD + _GAP + _WORD + _GAP + _WORD
 _ADDRESSED = r"^\s*\.?@[A-Za-z0-9_]"
+_FIRST_PERSON = phrase_pattern(("i", "me", "my", "mine", "myself"))
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,10 @@ def giving_signals(texts: pa.Array) -> GivingSignals:
     """`chatter` and `addressed` of each text (a null text: chatter only)."""
     words = words_only(texts)
     no_hashtags = pc.replace_substring_regex(words, r"#\w+", " ")
+    raw = pc.fill_null(texts.cast(pa.large_string()), "")
+    diary = matches(words, _FIRST_PERSON) & ~matches(raw, LINK)
     return GivingSignals(
-        chatter=matches(words, _opening()) | ~matches(no_hashtags, _THREE_WORDS),
+        chatter=matches(words, _opening()) | diary | ~matches(no_hashtags, _THREE_WORDS),
         addressed=addressed(texts),
     )
 
