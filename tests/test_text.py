@@ -272,12 +272,15 @@ FLOORS = {
     ("service_seventh", "signed"): (1.00, 1.00),
     ("service_eighth", "deflection"): (1.00, 0.97),
     ("service_eighth", "signed"): (1.00, 0.99),
+    ("service_ninth", "deflection"): (0.98, 0.92),  # recall below the 0.95 target
+    ("service_ninth", "signed"): (1.00, 0.98),
 }
 """(precision, recall) each classifier keeps on the sets that measure it: the target on the older
-sets, never read for these classifiers; the measured figures rounded down on the sixth, seventh and
-eighth, so that any drop fails. The sixth's and seventh's deflections were read for the sixth round
-of the deflection rules, and the eighth's deflections and signatures (with the older sets'
-misses) for the seventh round: the floors keep what they gained there."""
+sets, never read for these classifiers; the measured figures rounded down on the sixth to the ninth,
+so that any drop fails. The sixth's and seventh's deflections were read for the sixth round of the
+deflection rules, and the eighth's deflections and signatures (with the older sets' misses) for the
+seventh round: the floors keep what they gained there. The ninth was labelled after that round and
+never read."""
 
 
 def test_classifiers_keep_their_scores_on_the_sets_that_measure_them() -> None:
