@@ -237,13 +237,14 @@ def _archive_and_twcs(tmp: Path) -> dict[tuple[str, str], str]:
     return out
 
 
-BEHAVIOUR_SETS = {  # every one read for the rules by now; see the docs for the figures to quote
+BEHAVIOUR_SETS = {  # see the docs for which were read for the rules
     "behaviour_dev": "development",
     "behaviour_test": "test",
     "behaviour_final": "final",
     "behaviour_fourth": "fourth",
     "behaviour_fifth": "fifth",
     "behaviour_sixth": "sixth",  # read for rules version 8; unread it scored the figures below
+    "behaviour_seventh": "seventh",  # never read for the rules: its figures are the ones to quote
 }
 
 
@@ -284,12 +285,14 @@ def test_give_and_ask_on_hand_labelled_host_messages(tmp_path: Path) -> None:
         ("fourth", "give"): (0.88, 0.96),
         ("fifth", "give"): (0.87, 0.95),
         ("sixth", "give"): (0.82, 0.96),  # read; unread it scored 0.79 and 0.97
+        ("seventh", "give"): (0.85, 0.94),  # read by nobody: the figures to quote
         ("development", "ask"): (0.85, 0.5),
         ("test", "ask"): (0.91, 0.78),
         ("final", "ask"): (0.83, 0.62),
         ("fourth", "ask"): (0.88, 0.66),
         ("fifth", "ask"): (0.8, 0.4),
         ("sixth", "ask"): (1.0, 0.09),  # 1 of its 11 asks found; unread it scored 0.00 and 0.00
+        ("seventh", "ask"): (0.33, 0.1),  # 1 of its 10 asks found, 3 called ask
     }
     for key, (precision, recall) in floors.items():
         assert scores[key][0] >= precision and scores[key][1] >= recall, key
