@@ -24,6 +24,7 @@ from convivial.audit.datasets import (
 )
 from convivial.audit.features import FEATURES, features
 from convivial.audit.model import classify
+from convivial.audit.scale import SCALED, Scales
 
 DATA = SHARED / "fake_followers"
 META = json.loads((Path(train.__file__).with_name("model.json")).read_text(encoding="utf-8"))
@@ -133,3 +134,19 @@ def test_counts_read_from_text_are_numbers() -> None:
     given = [{"followers": 12, "following": 3, "posts": None, "bio_length": 0}]
     read_at, given_at = features(read, as_of), features(given, as_of)
     assert np.array_equal(read_at.matrix, given_at.matrix, equal_nan=True)
+
+
+def test_counts_are_read_on_their_platform_s_scale() -> None:
+    column = FEATURES.index("log_followers")
+    rows = np.zeros((8, len(FEATURES)))
+    rows[:, column] = [1, 2, 3, 4, 5, 6, 7, 99]  # the last one fake, never part of a scale
+    platform = np.array(["a"] * 4 + ["b"] * 4)
+    scales = Scales.of_real(rows, np.arange(8) == 7, platform)
+    score = np.zeros((4, len(FEATURES)))
+    score[:, column] = [3.0, 3.0, 3.0, np.nan]
+    read = scales.relative(score, np.array(["a", "b", None, "a"], dtype=object))
+    # quartiles of a (1..4): 1.75, 2.5, 3.25; b (5..7): 5.5, 6, 6.5; all real (1..7): 2.5, 4, 5.5
+    assert read[:, column].tolist()[:3] == [1 / 3, -3.0, -1 / 3]
+    assert np.isnan(read[3, column])  # missing stays missing
+    others = [i for i, name in enumerate(FEATURES) if name not in SCALED]
+    assert np.array_equal(read[:, others], score[:, others])

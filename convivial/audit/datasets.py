@@ -43,6 +43,7 @@ def read_cresci(folder: Path) -> Labelled:
             for r in csv.DictReader(f):
                 out.rows.append(
                     {
+                        "platform": "twitter",
                         "handle": r["screen_name"],
                         "followers": r["followers_count"],
                         "following": r["friends_count"],
@@ -67,6 +68,7 @@ def read_instagram(folder: Path, name: str) -> Labelled:
         for i, r in enumerate(csv.DictReader(f)):
             out.rows.append(
                 {
+                    "platform": "instagram",
                     "followers": r["#followers"],
                     "following": r["#follows"],
                     "posts": r["#posts"],

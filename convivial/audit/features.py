@@ -13,6 +13,7 @@ with the direction in which it makes a profile more likely fake:
 - `has_url`, `default_avatar`: 1 or 0; a profile URL makes fake less likely, a default avatar
   more;
 - `handle_digits`: digits / length of the handle, more is more likely fake.
+The model reads the first four on each platform's own scale (`audit.scale`).
 Account age and listed count are not features: the training data has them on one platform only,
 so their presence would stand for the platform. Nor are the following count alone and the words of
 the display name (each points opposite ways on the two platforms), nor whether the display name is

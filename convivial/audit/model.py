@@ -1,5 +1,6 @@
-"""The shipped audit model (`model.joblib`, trained by `python -m convivial.audit.train`) and
-the classes it gives followers.
+"""The shipped audit model (`model.joblib`, trained by `python -m convivial.audit.train`: trees
+over the features, the scale-dependent ones read on each platform's scale, `audit.scale`) and the
+classes it gives followers.
 
 - **fake**: the model's probability of fake is at least 0.5 (bought or automated);
 - **dormant**: not fake, and it never posted or its last post is more than 90 days before the
@@ -23,8 +24,9 @@ import numpy as np
 import pyarrow as pa
 
 from convivial.audit.features import features, floats, profile_table
+from convivial.audit.scale import Scales
 
-__all__ = ["DORMANT_AFTER", "FAKE_FROM", "Audit", "classify"]
+__all__ = ["DORMANT_AFTER", "FAKE_FROM", "Audit", "Model", "classify"]
 
 FAKE_FROM = 0.5
 DORMANT_AFTER = timedelta(days=90)
@@ -41,11 +43,26 @@ class Audit:
     doubtful: np.ndarray
 
 
+@dataclass(frozen=True)
+class Model:
+    """A classifier (`predict_proba`) over the features read on each platform's scale."""
+
+    trees: Any
+    scales: Scales
+
+    def fake_probability(self, matrix: np.ndarray, platform: np.ndarray) -> np.ndarray:
+        """The probability of fake of each row of `matrix` (`features.FEATURES`), on the
+        platform of the same row of `platform` (a name, or None when not known)."""
+        relative = self.scales.relative(matrix, platform)
+        return np.asarray(self.trees.predict_proba(relative)[:, 1])
+
+
 @cache
-def _model() -> Any:
+def _model() -> Model:
     import joblib  # here: only audits load it
 
-    return joblib.load(MODEL)
+    model: Model = joblib.load(MODEL)
+    return model
 
 
 def classify(profiles: pa.Table | Sequence[Mapping[str, Any]], as_of: datetime) -> Audit:
@@ -55,7 +72,8 @@ def classify(profiles: pa.Table | Sequence[Mapping[str, Any]], as_of: datetime) 
     if not table.num_rows:
         return Audit(np.zeros(0, dtype=str), np.zeros(0), np.zeros(0, dtype=bool))
     found = features(table, as_of)
-    fake = _model().predict_proba(found.matrix)[:, 1]
+    platform = table["platform"].to_numpy(zero_copy_only=False)
+    fake = _model().fake_probability(found.matrix, platform)
     last = table["last_post_at"].to_numpy()
     cutoff = np.datetime64(as_of - DORMANT_AFTER, "us")
     dormant = np.where(np.isnat(last), floats(table["posts"]) == 0, last < cutoff)

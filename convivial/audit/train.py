@@ -1,9 +1,10 @@
 """Train the follower audit model and evaluate it: `python -m convivial.audit.train [DATA]`.
 
 DATA defaults to ../shared/data/fake_followers beside the checkout. Writes, next to this file,
-`model.joblib` (a gradient-boosted trees classifier over `features.FEATURES`, held to each
-feature's direction, trained on all of Cresci 2015 and the Instagram train split) and
-`model.json` (the training files' checksums, library versions and the evaluation):
+`model.joblib` (`model.Model`: a gradient-boosted trees classifier over `features.FEATURES`,
+held to each feature's direction, the scale-dependent ones read on each platform's scale,
+`scale.Scales`, all from Cresci 2015 and the Instagram train split) and `model.json` (the training
+files' checksums, library versions, the scales and the evaluation):
 - `cresci_cv`: 5-fold cross-validation on Cresci 2015, stratified and grouped by account, so no
   account is ever in both training and test (the Instagram train split is in every training
   fold);
@@ -12,6 +13,8 @@ feature's direction, trained on all of Cresci 2015 and the Instagram train split
   fakes, the Instagram accounts), scored on it, with the ROC AUC of its scores against the other
   accounts of its platform (`held_out`);
 - `rules`: the rules commercial audit services used, on Cresci 2015 (`audit.rules`).
+Each model's scales come from its own training rows only: with the human sample left out there is
+no Twitter scale, and Twitter accounts are read on the pooled one, as an unknown platform's are.
 Every evaluation gives accuracy, precision, recall, F1 and MCC at the model's threshold
 (`model.FAKE_FROM`) and the ROC AUC of its probabilities. The package ships the result; convivial
 never trains at run time.
@@ -49,7 +52,8 @@ from convivial.audit.datasets import (
     read_instagram,
 )
 from convivial.audit.features import DIRECTION, FEATURES, features
-from convivial.audit.model import FAKE_FROM
+from convivial.audit.model import FAKE_FROM, Model
+from convivial.audit.scale import SCALED, Scales
 
 HERE = Path(__file__).parent
 DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "fake_followers"
@@ -59,7 +63,7 @@ created after it is read uses it, and they have no creation date."""
 SEED = 0
 
 
-def model() -> HistGradientBoostingClassifier:
+def trees() -> HistGradientBoostingClassifier:
     """Trees held to each feature's direction (`features.DIRECTION`), the two classes weighing
     the same whatever their counts."""
     return HistGradientBoostingClassifier(
@@ -70,9 +74,11 @@ def model() -> HistGradientBoostingClassifier:
     )
 
 
-def fake_probability(x: np.ndarray, y: np.ndarray, score: np.ndarray) -> np.ndarray:
-    """The probability of fake of the rows `score`, by a model trained on `x`, `y`."""
-    return np.asarray(model().fit(x, y).predict_proba(score)[:, 1])
+def fit(x: np.ndarray, y: np.ndarray, platform: np.ndarray) -> Model:
+    """The model trained on the rows `x` (of `platform`), fake where `y`, with the scales of
+    their real accounts."""
+    scales = Scales.of_real(x, y, platform)
+    return Model(trees().fit(scales.relative(x, platform), y), scales)
 
 
 def scores(truth: np.ndarray, fake: np.ndarray) -> dict[str, Any]:
@@ -106,11 +112,13 @@ def held_out(
             for _, part in KFold(5, shuffle=True, random_state=SEED).split(paired):
                 keep = ~held
                 keep[paired[part]] = False
-                m = model().fit(x[keep], y[keep])
-                fake[held] += m.predict_proba(x[held])[:, 1] / 5
-                fake[paired[part]] = m.predict_proba(x[paired[part]])[:, 1]
+                m = fit(x[keep], y[keep], platform[keep])
+                fake[held] += m.fake_probability(x[held], platform[held]) / 5
+                fake[paired[part]] = m.fake_probability(x[paired[part]], platform[paired[part]])
         else:
-            fake[held] = fake_probability(x[~held], y[~held], x[held])
+            fake[held] = fit(x[~held], y[~held], platform[~held]).fake_probability(
+                x[held], platform[held]
+            )
         result = scores(y[held], fake[held])
         ranked = held.copy()
         ranked[paired] = True
@@ -120,25 +128,31 @@ def held_out(
     return out
 
 
+def arrays(data: Labelled) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The features, whether fake and the platform of each profile of `data`."""
+    platform = np.array([row["platform"] for row in data.rows])
+    return features(data.rows, AS_OF).matrix, np.array(data.fake), platform
+
+
 def evaluate(cresci: Labelled, train: Labelled, test: Labelled) -> dict[str, Any]:
-    xc, yc = features(cresci.rows, AS_OF).matrix, np.array(cresci.fake)
-    xi, yi = features(train.rows, AS_OF).matrix, np.array(train.fake)
-    xt, yt = features(test.rows, AS_OF).matrix, np.array(test.fake)
+    (xc, yc, pc), (xi, yi, pi), (xt, yt, pt) = map(arrays, (cresci, train, test))
     fake = np.zeros(len(yc))
     folds = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=SEED)
-    for fit, held in folds.split(xc, yc, groups=cresci.account):
-        fake[held] = fake_probability(
-            np.vstack([xc[fit], xi]), np.concatenate([yc[fit], yi]), xc[held]
+    for part, held in folds.split(xc, yc, groups=cresci.account):
+        m = fit(
+            np.vstack([xc[part], xi]),
+            np.concatenate([yc[part], yi]),
+            np.concatenate([pc[part], pi]),
         )
+        fake[held] = m.fake_probability(xc[held], pc[held])
     out: dict[str, Any] = {"cresci_cv": scores(yc, fake)}
-    fake = fake_probability(np.vstack([xc, xi]), np.concatenate([yc, yi]), xt)
-    out["instagram_test"] = scores(yt, fake)
-    accounts = cresci.account + train.account + test.account
+    m = fit(np.vstack([xc, xi]), np.concatenate([yc, yi]), np.concatenate([pc, pi]))
+    out["instagram_test"] = scores(yt, m.fake_probability(xt, pt))
     out["held_out_sources"] = held_out(
         np.vstack([xc, xi, xt]),
         np.concatenate([yc, yi, yt]),
         np.array(cresci.source + train.source + test.source),
-        np.array([a.split(":")[0] for a in accounts]),
+        np.concatenate([pc, pi, pt]),
     )
     out["rules"] = {
         name: scores(yc, rule(cresci.rows).astype(float)) for name, rule in rules.RULES.items()
@@ -152,13 +166,18 @@ def main() -> None:
     train = read_instagram(data, INSTAGRAM_TRAIN)
     test = read_instagram(data, INSTAGRAM_TEST)
     evaluation = evaluate(cresci, train, test)
-    x = np.vstack([features(cresci.rows, AS_OF).matrix, features(train.rows, AS_OF).matrix])
-    y = np.concatenate([cresci.fake, train.fake])
-    joblib.dump(model().fit(x, y), HERE / "model.joblib", compress=3)
+    (xc, yc, pc), (xi, yi, pi) = arrays(cresci), arrays(train)
+    m = fit(np.vstack([xc, xi]), np.concatenate([yc, yi]), np.concatenate([pc, pi]))
+    joblib.dump(m, HERE / "model.joblib", compress=3)
+    scales = {**m.scales.platforms, "pooled": m.scales.pooled}
     meta = {
         "features": list(FEATURES),
         "trained_on": checksums(data),
         "scikit_learn": version("scikit-learn"),
+        "scales": {
+            name: dict(zip(SCALED, q.T.round(4).tolist(), strict=True))
+            for name, q in scales.items()
+        },
         "evaluation": evaluation,
     }
     (HERE / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
