@@ -28,7 +28,9 @@ Nine sets, labelled by people reading each message, never by rules:
   the misses and false alarms left on every older set;
 - `service_ninth.csv`: 200 more brand replies, drawn at random (seed 11) from those in no other
   label file, labelled after that seventh round by someone who never saw the rules, and never
-  read to tune anything: its figures are the ones to quote.
+  read to tune anything before the eighth round: its figures before that round are the ones to
+  quote (in docs/classifiers.md); its deflection misses and false alarm were then read for an
+  eighth round of the deflection rules, with the misses and false alarms left on every older set.
 
 Run `python tests/labelled.py` to print the table docs/classifiers.md shows.
 """

@@ -75,6 +75,14 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "classifiers.md"
         "@1 I'm following up on the email we sent yesterday. ^az",
         "@1 Thanks for speaking with us this morning. We appreciate your patience. ^mg",
         "@1 Please share your feedback through the Feedback Hub app. ^IS",
+        "@1 with your full name, address, and account number so I can look into this. -KW",
+        "@1 I require your full name, address and email. I can log your feedback. 2/2",
+        "@1 Could you confirm your registered email address? ^DO",
+        "@1 You can report it as lost on our partner website https://t.co/abc -Andy",
+        "@1 Please follow this link for your request. Thank you. https://t.co/abc *TMT",
+        "@1 Please fill this form: https://t.co/abc and we'll get back to you.",
+        "@1 We'd like to help. https://twitter.com/messages/compose?recipient_id=15",
+        "@1 Let us know: https://example.com/help/contact-us",
     ],
 )
 def test_deflections(text: str) -> None:
@@ -107,6 +115,9 @@ def test_deflections(text: str) -> None:
         "@1 Your new card can be sent by email or by post: which would you prefer?",
         "@1 Were you able to contact the courier about this? ^SB",
         "@1 DM is not secure, so please don't share any card numbers here.",
+        "@1 Please know one email address can be associated with multiple accounts. ^JB",
+        "@1 Follow those steps to switch the email address on that account too. ^ZM",
+        "@1 Paying by card works too: https://example.com/contactless",
         "Has your professor reached out to you yet?",
         "I used to write a forum post once a week and get an A.",
         "The career fair went well and I got a callback from two companies.",
@@ -270,17 +281,17 @@ FLOORS = {
     ("service_sixth", "signed"): (1.00, 1.00),
     ("service_seventh", "deflection"): (0.98, 0.95),
     ("service_seventh", "signed"): (1.00, 1.00),
-    ("service_eighth", "deflection"): (1.00, 0.97),
+    ("service_eighth", "deflection"): (1.00, 0.98),
     ("service_eighth", "signed"): (1.00, 0.99),
-    ("service_ninth", "deflection"): (0.98, 0.92),  # recall below the 0.95 target
+    ("service_ninth", "deflection"): (1.00, 0.97),
     ("service_ninth", "signed"): (1.00, 0.98),
 }
 """(precision, recall) each classifier keeps on the sets that measure it: the target on the older
 sets, never read for these classifiers; the measured figures rounded down on the sixth to the ninth,
 so that any drop fails. The sixth's and seventh's deflections were read for the sixth round of the
-deflection rules, and the eighth's deflections and signatures (with the older sets' misses) for the
-seventh round: the floors keep what they gained there. The ninth was labelled after that round and
-never read."""
+deflection rules, the eighth's deflections and signatures (with the older sets' misses) for the
+seventh round, and the ninth's deflections (with the older sets' misses) for the eighth: the floors
+keep what they gained there."""
 
 
 def test_classifiers_keep_their_scores_on_the_sets_that_measure_them() -> None:
