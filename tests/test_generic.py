@@ -778,4 +778,5 @@ def test_importing_the_same_generic_file_twice_adds_nothing(store: Store, tmp_pa
     assert not again.already_imported
     assert store.counts() == before
     assert before["messages"] == 1
+    assert stored_messages(store)["reddit:1"]["text"] == "@v hello"  # as first seen
     assert count(store, "SELECT count(*) FROM interactions WHERE kind = 'mention'") == 1
