@@ -780,3 +780,30 @@ def test_importing_the_same_generic_file_twice_adds_nothing(store: Store, tmp_pa
     assert before["messages"] == 1
     assert stored_messages(store)["reddit:1"]["text"] == "@v hello"  # as first seen
     assert count(store, "SELECT count(*) FROM interactions WHERE kind = 'mention'") == 1
+
+
+@pytest.mark.parametrize("accounts_first", [True, False])
+def test_a_mention_finds_its_account_whichever_file_comes_first(
+    store: Store, tmp_path: Path, accounts_first: bool
+) -> None:
+    """@Jane names account 7 (handle Jane) and @BOB account BOB: imported before them, the
+    mentions first make placeholder accounts, which give way to the accounts when they come."""
+    messages = write_text(
+        tmp_path / "messages.csv",
+        "platform,message_id,author_id,created_at,text\n"
+        "mastodon,m1,1,2026-03-01T10:00:00Z,hello @Jane and @BOB\n",
+    )
+    accounts = write_text(
+        tmp_path / "accounts.csv",
+        "platform,account_id,handle\nmastodon,7,Jane\nmastodon,BOB,\n",
+    )
+    for path in (accounts, messages) if accounts_first else (messages, accounts):
+        assert import_file(store, "csv", path).record.rejects == 0, store.rejects()
+    keys = store.arrow("SELECT account_key FROM accounts ORDER BY 1").column(0).to_pylist()
+    assert keys == ["mastodon:1", "mastodon:7", "mastodon:BOB"]
+    targets = (
+        store.arrow("SELECT target_key FROM interactions WHERE kind = 'mention' ORDER BY 1")
+        .column(0)
+        .to_pylist()
+    )
+    assert targets == ["mastodon:7", "mastodon:BOB"]

@@ -302,7 +302,8 @@ def test_replies_before_their_parents_join_their_threads_later(
 ) -> None:
     """The file in three parts imported last part first: replies that came before their
     parents get their reply interactions, and their threads their roots, when the parents
-    come; the threads and replies end up as one import of the whole file leaves them."""
+    come; the threads, interactions and accounts end up as one import of the whole file leaves
+    them (@mentions of a brand before its own tweets arrive name it in lower case)."""
     header, body = twcs_head.read_bytes().split(b"\n", 1)
     cuts = [0, body.index(b"\n1700,") + 1, body.index(b"\n3400,") + 1, len(body)]
     parts = []
@@ -323,6 +324,13 @@ def test_replies_before_their_parents_join_their_threads_later(
         assert count(store, "SELECT count(DISTINCT root_key) FROM messages") == count(
             head, "SELECT count(DISTINCT root_key) FROM messages"
         )
+        edges = (
+            "SELECT kind, actor_key, target_key, message_key, created_at, position"
+            " FROM interactions ORDER BY ALL"
+        )
+        accounts = "SELECT account_key, handle FROM accounts ORDER BY ALL"
+        assert store.arrow(accounts).equals(head.arrow(accounts))
+        assert store.arrow(edges).equals(head.arrow(edges))
 
 
 def test_replies_become_reply_interactions(head: Store, tweets: list[Tweet]) -> None:

@@ -10,6 +10,10 @@ METRICS.md defines them:
   they are the reply, not extra mentions);
 - a follow with a known time gives follower -> followed;
 - self-interactions are dropped.
+
+An @reference that names no known account makes a placeholder account, which gives way to the
+account it names when that arrives; a reply's mentions are derived again when its parent
+arrives. The same files give the same store in any order.
 """
 
 from __future__ import annotations
@@ -340,7 +344,34 @@ _MERGE = [
     FROM incoming_accounts i
     WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.account_key = i.account_key)
     """,
+    # An account named so far only by an @reference (a placeholder: its id and handle the
+    # reference, no profile, no message) gives way to the account arriving now that the
+    # reference names, as it would have if that account had come first.
+    f"""
+    CREATE OR REPLACE TEMP TABLE adopted AS
+    SELECT p.account_key AS placeholder, arg_min(a.account_key, a.rank) AS account_key
+    FROM (
+        SELECT account_key, platform, lower(handle) AS ref, 0 AS rank FROM incoming_accounts
+        WHERE lower(handle) <> account_id
+        UNION ALL
+        SELECT account_key, platform, lower(account_id), 1 FROM incoming_accounts
+        WHERE lower(account_id) <> account_id
+    ) a
+    JOIN accounts p ON p.platform = a.platform AND p.account_id = a.ref
+    WHERE p.handle = p.account_id AND {" AND ".join(f"p.{c} IS NULL" for c in _PROFILE[1:])}
+    GROUP BY p.account_key
+    """,
+    """
+    DELETE FROM adopted WHERE placeholder IN (
+        SELECT author_key FROM messages WHERE author_key IN (SELECT placeholder FROM adopted))
+    """,
+    """
+    UPDATE interactions SET target_key = adopted.account_key
+    FROM adopted WHERE interactions.target_key = adopted.placeholder
+    """,
+    "DELETE FROM accounts WHERE account_key IN (SELECT placeholder FROM adopted)",
     "DROP TABLE incoming_accounts",
+    "DROP TABLE adopted",
     """
     INSERT INTO follows
     SELECT platform, platform || ':' || follower_id AS follower_key,
@@ -391,15 +422,21 @@ _DERIVE = [
     f"""
     CREATE OR REPLACE TEMP TABLE touched AS
     SELECT t.*, p.author_key AS p_author, p.mentions AS p_mentions FROM (
-        SELECT message_key, platform, author_key, created_at, parent_key, kind, mentions, opening
+        SELECT message_key, platform, author_key, created_at, parent_key, kind, mentions,
+               opening, false AS earlier
         FROM new_messages
         UNION ALL
         SELECT c.message_key, c.platform, c.author_key, c.created_at, c.parent_key, c.kind,
-               c.mentions, {_opening("c.text", "c.parent_key")}
+               c.mentions, {_opening("c.text", "c.parent_key")}, true
         FROM messages c JOIN new_messages p ON c.parent_key = p.message_key
         WHERE c.import_id <> $import
     ) t
     LEFT JOIN messages p ON p.message_key = t.parent_key
+    """,
+    # An earlier reply's mentions were derived without its parent: derived again now.
+    """
+    DELETE FROM interactions WHERE kind = 'mention' AND position IS NOT NULL
+      AND message_key IN (SELECT message_key FROM touched WHERE earlier)
     """,
     # Every @reference of the touched messages, resolved to an account: by handle, else by id,
     # else a new account named by that handle.
