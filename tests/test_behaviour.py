@@ -186,7 +186,7 @@ def test_what_a_text_says_about_giving(text: str | None, chatter: bool, addresse
         ("Use code SPOKES10 for your next order", True),
         ("Shoppers scan a QR code about quinoa", False),  # a code is written in capitals
         ("20% off all helmets", True),
-        ("Does anybody know when the new app is out?", True),
+        ("Does anybody know when the new app is out?", False),  # information, nothing sold
         ("Swing by and we'll have a look", False),
         ("Summer sale: everything must go", True),  # a promotion named in a post
         ("@123 We turned off online ordering tonight for our annual promo.", False),  # answers
@@ -195,11 +195,15 @@ def test_what_a_text_says_about_giving(text: str | None, chatter: bool, addresse
         ("@123 Use code SPOKES10 at the till", True),
         ("Coming up next week, let me know if interested in being a panelist", True),
         ("There are still plenty of seats: https://t.co/x", True),
-        ("I missed the keynote. Any chance to replay it?", True),  # a favour asked, anywhere
+        ("I missed the keynote. Any chance to replay it?", False),  # a favour, nothing sold
         ("@123 Does your grandma have the receipt by any chance?", False),  # details
+        ("What do you recommend instead of Twemes? Has Twitter an alternative?", False),
+        ("Pls help me find that story about Excel and reproducible research", False),
+        ("Join us for an online event on communities: http://example.com/event", True),
+        ("Please take a few moments and respond to this survey: https://t.co/x", True),
         ("@123 There is a FURN20 code running at the moment", True),
         ("Save 20% on every helmet this week", True),
-        ("Anybody else going to the meetup tonight?", True),  # the audience asked
+        ("Anybody else going to the meetup tonight?", False),  # a question to the audience
         ("@123 Did you manage to speak with anybody in store?", False),
         ("Recruiting mentors for the autumn workshop.", True),
         ("The new edition is finally out: http://example.com/buy !", True),  # a link into a shop
@@ -279,20 +283,20 @@ def test_give_and_ask_on_hand_labelled_host_messages(tmp_path: Path) -> None:
     assert behaviour_table(classes) in docs
     scores = {(s, c): (p, r) for s, c, _, p, r in behaviour_scores(classes)}
     floors = {  # (precision, recall) measured, rounded down; see the docs
-        ("development", "give"): (0.91, 0.96),
+        ("development", "give"): (0.92, 0.96),
         ("test", "give"): (0.89, 0.97),
-        ("final", "give"): (0.89, 0.95),
+        ("final", "give"): (0.88, 0.95),
         ("fourth", "give"): (0.88, 0.96),
-        ("fifth", "give"): (0.87, 0.95),
-        ("sixth", "give"): (0.82, 0.96),  # read; unread it scored 0.79 and 0.97
-        ("seventh", "give"): (0.85, 0.94),  # read by nobody: the figures to quote
-        ("development", "ask"): (0.85, 0.5),
-        ("test", "ask"): (0.91, 0.78),
-        ("final", "ask"): (0.83, 0.62),
-        ("fourth", "ask"): (0.88, 0.66),
-        ("fifth", "ask"): (0.8, 0.4),
-        ("sixth", "ask"): (1.0, 0.09),  # 1 of its 11 asks found; unread it scored 0.00 and 0.00
-        ("seventh", "ask"): (0.33, 0.1),  # 1 of its 10 asks found, 3 called ask
+        ("fifth", "give"): (0.88, 0.95),
+        ("sixth", "give"): (0.82, 0.96),  # read; unread it scored 0.79 and 0.97 (old labels)
+        ("seventh", "give"): (0.85, 0.93),  # read by nobody: the figures to quote
+        ("development", "ask"): (0.8, 0.4),
+        ("test", "ask"): (0.88, 0.72),
+        ("final", "ask"): (0.6, 0.42),
+        ("fourth", "ask"): (0.87, 0.77),
+        ("fifth", "ask"): (0.75, 0.42),
+        ("sixth", "ask"): (0.0, 0.0),  # none of its 6 asks found, nothing called ask
+        ("seventh", "ask"): (0.0, 0.0),  # none of its 3 asks found, 1 called ask
     }
     for key, (precision, recall) in floors.items():
         assert scores[key][0] >= precision and scores[key][1] >= recall, key

@@ -1,7 +1,7 @@
 """Host behaviour: give before you ask (METRICS.md, "Host behaviour"), per team over the window.
 
 - Each host message is **give**, **ask** or **other**, the first that holds of:
-  a message whose text asks (`text.asks`: promotion, a call to act, a request to the audience) is
+  a message whose text asks (`text.asks`: promotion, or a call to act for the business) is
   ask, even when it also gives or deflects; a reply (or a post written to an @handle) that
   deflects (`text.deflection`) is other; a reply to a message that is not the team's own, or a
   share or quote of one (a member's, or one not in the data), is give, even when it only

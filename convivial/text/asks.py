@@ -1,17 +1,17 @@
-"""Asks (METRICS.md, "Host behaviour"): a message that promotes, calls the audience to act for
-the business, or asks the audience for something:
+"""Asks (METRICS.md, "Host behaviour"): a message that promotes the business's own products,
+services, work or events, or calls the audience to act for it:
 
 - in any message, a call of `data/ask_phrases.txt` ("shop now", "sign up here", "tag a friend",
-  "join us", "any chance", "recruiting"), a promotion code ("code SPOKES10", "a FURN20 code") or
-  a link into a shop (its path holds "/shop", "/buy", "/join", "/tickets" ...);
+  "join us", "take our survey", "recruiting"), a promotion code ("code SPOKES10", "a FURN20
+  code") or a link into a shop (its path holds "/shop", "/buy", "/join", "/tickets" ...);
 - in a message not written to someone (it does not open with an @handle), also a phrase of
-  `data/promotion_phrases.txt` that names a promotion ("sale", "giveaway", "newsletter") or asks
-  the audience for help ("please share", "anybody", "help me"), or a percentage off ("20% off",
-  "save 20%"): in a reply these words answer a question about the promotion or ask the customer
-  for details.
+  `data/promotion_phrases.txt` that names a promotion ("sale", "giveaway", "newsletter") or a
+  percentage off ("20% off", "save 20%"): in a reply these words answer a question about the
+  promotion.
 
-The phrases of `data/not_ask_phrases.txt` ("by any chance") are taken out first. Whether a host
-wrote it, and what else it gives, is the metrics' business.
+A question that only seeks information, advice or help ("does anybody know ...?") is no ask. The
+phrases of `data/not_ask_phrases.txt` ("join us in DM") are taken out first. Whether a host wrote
+it, and what else it gives, is the metrics' business.
 """
 
 from __future__ import annotations

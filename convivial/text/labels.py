@@ -26,7 +26,7 @@ from convivial.text.wordlists import digest
 __all__ = ["CLASSIFIERS", "LABELS", "VERSION", "Classifiers", "label"]
 
 LABELS = ("question", "request", "deflection", "signed", "ask", "chatter", "addressed")
-_RULES = 9  # raise when a rule in code (not a word list) changes
+_RULES = 10  # raise when a rule in code (not a word list) changes
 _LISTS = requests.LISTS + deflection.LISTS + signatures.LISTS + asks.LISTS + giving.LISTS
 VERSION = f"{_RULES}-{digest(_LISTS)}-vader{version('vaderSentiment')}"
 
