@@ -4,7 +4,7 @@
 - `request`: a question, a problem or a negative message (`requests`);
 - `deflection`: moves the conversation off the public channel (`deflection`);
 - `signed`: signed by a person (`signatures`);
-- `ask`: promotes, calls the audience to act, or asks it for something (`asks`);
+- `ask`: promotes the business or calls the audience to act for it (`asks`);
 - `chatter`, `addressed`: a post of small talk or personal status, a text written to an @handle
   (`giving`).
 
