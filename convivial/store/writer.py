@@ -433,7 +433,8 @@ _DERIVE = [
     ) t
     LEFT JOIN messages p ON p.message_key = t.parent_key
     """,
-    # An earlier reply's mentions were derived without its parent: derived again now.
+    # An earlier reply's mentions were derived without its parent: derived again now (those
+    # derived here carry their position; a source's own mentions have none and stay).
     """
     DELETE FROM interactions WHERE kind = 'mention' AND position IS NOT NULL
       AND message_key IN (SELECT message_key FROM touched WHERE earlier)

@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from convivial.text.cleaning import words_only
+from convivial.text.cleaning import as_text, words_only
 from convivial.text.giving import addressed
 from convivial.text.wordlists import matches, phrase_pattern, phrases
 
@@ -48,10 +48,9 @@ def asks(texts: pa.Array) -> np.ndarray:
     """Whether each text asks (null text: no)."""
     calls, promotions, not_asks = _patterns()
     words = pc.replace_substring_regex(words_only(texts), not_asks, " ")
-    raw = pc.fill_null(texts.cast(pa.large_string()), "")
     found: np.ndarray = (
         matches(words, calls)
-        | matches(raw, _SHOP_LINK)
+        | matches(as_text(texts), _SHOP_LINK)
         | (matches(words, promotions) & ~addressed(texts))
     )
     return found

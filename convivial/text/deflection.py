@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from convivial.text.cleaning import words_only
+from convivial.text.cleaning import as_text, words_only
 from convivial.text.wordlists import matches, phrase_pattern, phrases
 
 __all__ = ["LISTS", "deflections", "is_deflection"]
@@ -153,7 +153,7 @@ def deflections(texts: pa.Array) -> np.ndarray:
     deflecting, not_deflecting = _patterns()
     words = pc.replace_substring_regex(words_only(texts), not_deflecting, " ")
     found = matches(words, deflecting)
-    raw = pc.fill_null(texts.cast(pa.string()), "")
+    raw = as_text(texts)
     for pattern in _RAW:
         found |= matches(raw, pattern)
     return found

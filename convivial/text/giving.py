@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from convivial.text.cleaning import LINK, words_only
+from convivial.text.cleaning import LINK, as_text, words_only
 from convivial.text.wordlists import matches, opening_pattern, phrase_pattern, phrases
 
 __all__ = ["LISTS", "GivingSignals", "addressed", "giving_signals"]
@@ -49,15 +49,18 @@ def giving_signals(texts: pa.Array) -> GivingSignals:
     """`chatter` and `addressed` of each text (a null text: chatter only)."""
     words = words_only(texts)
     no_hashtags = pc.replace_substring_regex(words, r"#\w+", " ")
-    raw = pc.fill_null(texts.cast(pa.large_string()), "")
+    raw = as_text(texts)
     diary = matches(words, _FIRST_PERSON) & ~matches(raw, LINK)
     return GivingSignals(
         chatter=matches(words, _opening()) | diary | ~matches(no_hashtags, _THREE_WORDS),
-        addressed=addressed(texts),
+        addressed=_addressed(raw),
     )
 
 
 def addressed(texts: pa.Array) -> np.ndarray:
     """Whether each text opens with an @handle, links aside (null text: no)."""
-    raw = pc.fill_null(texts.cast(pa.large_string()), "")
+    return _addressed(as_text(texts))
+
+
+def _addressed(raw: pa.Array) -> np.ndarray:
     return matches(pc.replace_substring_regex(raw, LINK, " "), _ADDRESSED)
